@@ -1,0 +1,1 @@
+"""Accounts (ACC): users, activation, recovery, preferences, second factor."""

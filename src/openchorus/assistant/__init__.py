@@ -1,0 +1,1 @@
+"""Assistant and content (AST): news, help pages, the virtual assistant."""

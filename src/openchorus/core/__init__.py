@@ -1,0 +1,1 @@
+"""Core: what every app shares (errors, base model, e-mail delivery, system checks)."""

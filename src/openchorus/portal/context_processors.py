@@ -1,0 +1,36 @@
+"""What every portal page needs: site identity, the user's tabs, the languages."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from openchorus.portal.navigation import tabs_for
+
+
+def _url_or_empty(name: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+def portal(request):
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    return {
+        "SITE_CONFIG": SimpleNamespace(
+            site_title=settings.SITE_TITLE,
+            site_tagline=settings.SITE_TAGLINE or _("Facturation électronique du secteur public"),
+            header_brand_html="république<br>française",
+            footer_brand_html="république<br>française",
+            footer_description="",
+            mourning=False,
+            beta_tag=False,
+        ),
+        "nav_tabs": tabs_for(user) if signed_in else [],
+        "directory_url": _url_or_empty("directory:search"),
+    }

@@ -1,0 +1,1 @@
+"""Portal views: thin adapters that parse a form, call one service and render."""
