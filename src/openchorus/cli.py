@@ -1,9 +1,9 @@
 """The `openchorus` command: `serve`, `demo`, the e-invoice tools, and every Django command.
 
-    openchorus serve [--host 127.0.0.1] [--port 8000] [--demo]
-    openchorus demo
-    openchorus validate FILE… | extract FILE | convert FILE --to …
-    openchorus <any Django management command>
+openchorus serve [--host 127.0.0.1] [--port 8000] [--demo]
+openchorus demo
+openchorus validate FILE… | extract FILE | convert FILE --to …
+openchorus <any Django management command>
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Demonstration data: the people and content of the webinar (seed 001), loaded idempotently.
 
+The demo people's secret answer ("Dans quelle ville êtes-vous né(e) ?") is "Chambéry".
 The demo password comes from OPENCHORUS_DEMO_PASSWORD, or is generated once and kept in the data
 directory so that every `openchorus demo` prints the same one.
 """
@@ -14,6 +15,7 @@ from datetime import date
 from django.conf import settings
 from django.db import transaction
 
+from openchorus.accounts.enums import SecretQuestion
 from openchorus.accounts.models import User
 from openchorus.accounts.services import user_create_active
 from openchorus.assistant.models import News
@@ -21,8 +23,20 @@ from openchorus.assistant.models import News
 OPERATOR_EMAIL = "support@openchorus.localhost"
 DEMO_PEOPLE = [
     # login, first name, last name, SIRET given at sign-up, role shown
-    ("manuela.martin@delices-de-savoie.fr", "Manuela", "Martin", "73150001300016", "fournisseur (Les Délices de Savoie)"),
-    ("pierre.dubois@delices-de-savoie.fr", "Pierre", "Dubois", "73150001300016", "fournisseur (Les Délices de Savoie)"),
+    (
+        "manuela.martin@delices-de-savoie.fr",
+        "Manuela",
+        "Martin",
+        "73150001300016",
+        "fournisseur (Les Délices de Savoie)",
+    ),
+    (
+        "pierre.dubois@delices-de-savoie.fr",
+        "Pierre",
+        "Dubois",
+        "73150001300016",
+        "fournisseur (Les Délices de Savoie)",
+    ),
 ]
 
 
@@ -48,13 +62,23 @@ def demo_load() -> DemoReport:
     report = DemoReport(password=password)
     if not User.objects.filter(email=OPERATOR_EMAIL).exists():
         user_create_active(
-            email=OPERATOR_EMAIL, password=password, first_name="Support", last_name="OpenChorus", is_staff=True
+            email=OPERATOR_EMAIL,
+            password=password,
+            first_name="Support",
+            last_name="OpenChorus",
+            is_staff=True,
         )
     report.logins.append((OPERATOR_EMAIL, "support / opérateur (admin: /admin/)"))
     for email, first_name, last_name, siret, role in DEMO_PEOPLE:
         if not User.objects.filter(email=email).exists():
             user_create_active(
-                email=email, password=password, first_name=first_name, last_name=last_name, identifier=siret
+                email=email,
+                password=password,
+                first_name=first_name,
+                last_name=last_name,
+                identifier=siret,
+                secret_question=SecretQuestion.BIRTH_CITY,
+                secret_answer="Chambéry",  # noqa: S106  (demo data, documented)
             )
         report.logins.append((email, role))
     if not News.objects.exists():
@@ -81,7 +105,7 @@ def demo_load() -> DemoReport:
             title_en="A new way to enter discounts",
             body_en=(
                 "To make PDF deposits simpler, compute the amount excluding VAT after discount and enter "
-                "it in the \"Amount excl. VAT\" field. The PDF invoice, with the detailed amounts, remains "
+                'it in the "Amount excl. VAT" field. The PDF invoice, with the detailed amounts, remains '
                 "the legal original."
             ),
             published_on=date(2026, 10, 15),

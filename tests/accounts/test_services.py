@@ -133,7 +133,9 @@ def test_activation_link_tampered_refused():
     sign_up()
     token = activation_token_from_mail()
     with pytest.raises(ApplicationError) as error:
-        services.activation_user_from_token(token=token[:-3] + ("abc" if not token.endswith("abc") else "xyz"))
+        services.activation_user_from_token(
+            token=token[:-3] + ("abc" if not token.endswith("abc") else "xyz")
+        )
     assert error.value.extra["code"] == "invalid"
 
 
@@ -161,9 +163,7 @@ def test_activation_link_resend_twice_within_a_minute_refused():
     assert len(mail.outbox) == 1
 
 
-@pytest.mark.parametrize(
-    ("trait", "message"), [({}, "déjà activé"), ({"deactivated": True}, "désactivé")]
-)
+@pytest.mark.parametrize(("trait", "message"), [({}, "déjà activé"), ({"deactivated": True}, "désactivé")])
 def test_activation_link_resend_non_pending_account_explains(trait, message):
     UserFactory(email="pierre@example.fr", **trait)
     with pytest.raises(ApplicationError, match=message):
@@ -172,7 +172,10 @@ def test_activation_link_resend_non_pending_account_explains(trait, message):
 
 
 def reset_params(user):
-    return {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}
+    return {
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
 
 
 def test_password_reset_right_answer_sets_new_password():
@@ -219,7 +222,9 @@ def test_password_reset_locked_after_five_wrong_answers_even_with_right_one():
 def test_password_reset_link_single_use():
     user = UserFactory()
     params = reset_params(user)
-    services.password_reset_complete(**params, secret_answer=SECRET_ANSWER, password=STRONG, password_confirmation=STRONG)
+    services.password_reset_complete(
+        **params, secret_answer=SECRET_ANSWER, password=STRONG, password_confirmation=STRONG
+    )
     with pytest.raises(ApplicationError, match="plus valable"):
         services.password_reset_user(**params)
 
@@ -253,7 +258,11 @@ def test_user_profile_update_saves_contact_email_distinct_from_login():
         activity_notifications=True,
     )
     user.refresh_from_db()
-    assert (user.email, user.notification_email, user.language) == ("login@example.fr", "compta@example.fr", "en")
+    assert (user.email, user.notification_email, user.language) == (
+        "login@example.fr",
+        "compta@example.fr",
+        "en",
+    )
     assert user.activity_notifications is True
 
 

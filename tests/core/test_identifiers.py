@@ -6,7 +6,14 @@ from openchorus.core.identifiers import IdentifierType, identifier_validate, sir
 
 @pytest.mark.parametrize(
     "siret",
-    ["73150001300016", "20005794100011", "34481082500366", "11000201100044", "732 829 320 00074", "35600000000048"],
+    [
+        "73150001300016",
+        "20005794100011",
+        "34481082500366",
+        "11000201100044",
+        "732 829 320 00074",
+        "35600000000048",
+    ],
 )
 def test_siret_validate_real_numbers_accepted(siret):
     assert siret_validate(siret) == siret.replace(" ", "")

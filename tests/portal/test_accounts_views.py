@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-
 from datetime import timedelta
 
 import pytest
@@ -36,7 +35,9 @@ def test_home_public_shows_login_and_signup_blocks_in_french_whatever_the_browse
 
 
 def test_signup_start_bad_siret_shows_error_beside_field_and_creates_nothing(client):
-    response = client.post(reverse("portal:signup_start"), {"email": "a@example.fr", "siret": "73150001300017"})
+    response = client.post(
+        reverse("portal:signup_start"), {"signup-email": "a@example.fr", "signup-siret": "73150001300017"}
+    )
     assert response.status_code == 400
     assert "clé de contrôle est fausse" in page_text(response)
     assert not User.objects.exists()
@@ -44,14 +45,18 @@ def test_signup_start_bad_siret_shows_error_beside_field_and_creates_nothing(cli
 
 def test_signup_start_email_already_used_shows_error(client):
     UserFactory(email="taken@example.fr")
-    response = client.post(reverse("portal:signup_start"), {"email": "Taken@Example.fr", "siret": "73150001300016"})
+    response = client.post(
+        reverse("portal:signup_start"), {"signup-email": "Taken@Example.fr", "signup-siret": "73150001300016"}
+    )
     assert response.status_code == 400
     assert "déjà l'identifiant d'un compte" in page_text(response)
     assert User.objects.count() == 1
 
 
 def test_signup_full_flow_sends_activation_mail(client):
-    client.post(reverse("portal:signup_start"), {"email": "new@example.fr", "siret": "73150001300016"})
+    client.post(
+        reverse("portal:signup_start"), {"signup-email": "new@example.fr", "signup-siret": "73150001300016"}
+    )
     page = client.get(reverse("portal:signup"))
     assert 'value="new@example.fr"' in page_text(page)
     response = client.post(
@@ -74,7 +79,13 @@ def test_signup_full_flow_sends_activation_mail(client):
 def test_signup_without_terms_refused(client):
     response = client.post(
         reverse("portal:signup"),
-        {"email": "new@example.fr", "identifier_type": "SIRET", "identifier": "73150001300016", "last_name": "D", "first_name": "P"},
+        {
+            "email": "new@example.fr",
+            "identifier_type": "SIRET",
+            "identifier": "73150001300016",
+            "last_name": "D",
+            "first_name": "P",
+        },
     )
     assert response.status_code == 400
     assert "conditions générales" in page_text(response)
@@ -91,7 +102,11 @@ def test_activation_page_tampered_link_explains_and_offers_resend(client):
 
 def test_login_right_password_opens_connected_home_with_name(client):
     UserFactory(email="manuela@example.fr", first_name="Manuela", last_name="Martin")
-    response = client.post(reverse("portal:login"), {"email": "MANUELA@example.fr", "password": PASSWORD}, follow=True)
+    response = client.post(
+        reverse("portal:login"),
+        {"login-email": "MANUELA@example.fr", "login-password": PASSWORD},
+        follow=True,
+    )
     text = page_text(response)
     assert response.redirect_chain[-1][0] == reverse("portal:dashboard")
     assert "Fil d'événements" in text and "Accès rapide" in text
@@ -101,15 +116,21 @@ def test_login_right_password_opens_connected_home_with_name(client):
 
 def test_login_second_time_shows_last_connection(client):
     UserFactory(email="manuela@example.fr")
-    client.post(reverse("portal:login"), {"email": "manuela@example.fr", "password": PASSWORD})
+    client.post(reverse("portal:login"), {"login-email": "manuela@example.fr", "login-password": PASSWORD})
     client.post(reverse("portal:logout"))
-    response = client.post(reverse("portal:login"), {"email": "manuela@example.fr", "password": PASSWORD}, follow=True)
+    response = client.post(
+        reverse("portal:login"),
+        {"login-email": "manuela@example.fr", "login-password": PASSWORD},
+        follow=True,
+    )
     assert "Dernière connexion le" in page_text(response)
 
 
 def test_login_wrong_password_refused_with_clear_message(client):
     UserFactory(email="manuela@example.fr")
-    response = client.post(reverse("portal:login"), {"email": "manuela@example.fr", "password": "wrong"})
+    response = client.post(
+        reverse("portal:login"), {"login-email": "manuela@example.fr", "login-password": "wrong"}
+    )
     assert response.status_code == 400
     assert "Adresse électronique ou mot de passe incorrect" in page_text(response)
     assert "_auth_user_id" not in client.session
@@ -117,15 +138,19 @@ def test_login_wrong_password_refused_with_clear_message(client):
 
 def test_login_pending_account_says_to_activate(client):
     UserFactory(email="pending@example.fr", pending=True)
-    response = client.post(reverse("portal:login"), {"email": "pending@example.fr", "password": "whatever"})
+    response = client.post(
+        reverse("portal:login"), {"login-email": "pending@example.fr", "login-password": "whatever"}
+    )
     assert "pas encore activé" in page_text(response)
 
 
 def test_login_too_many_failures_locks_account_even_with_right_password(client):
     UserFactory(email="target@example.fr")
     for _ in range(5):
-        client.post(reverse("portal:login"), {"email": "target@example.fr", "password": "guess"})
-    response = client.post(reverse("portal:login"), {"email": "Target@example.fr", "password": PASSWORD})
+        client.post(reverse("portal:login"), {"login-email": "target@example.fr", "login-password": "guess"})
+    response = client.post(
+        reverse("portal:login"), {"login-email": "Target@example.fr", "login-password": PASSWORD}
+    )
     assert response.status_code == 429
     assert "Trop de tentatives de connexion" in page_text(response)
     assert "_auth_user_id" not in client.session
@@ -133,7 +158,9 @@ def test_login_too_many_failures_locks_account_even_with_right_password(client):
 
 def test_login_deactivated_account_refused(client):
     UserFactory(email="gone@example.fr", deactivated=True)
-    response = client.post(reverse("portal:login"), {"email": "gone@example.fr", "password": PASSWORD})
+    response = client.post(
+        reverse("portal:login"), {"login-email": "gone@example.fr", "login-password": PASSWORD}
+    )
     assert response.status_code == 400
     assert "_auth_user_id" not in client.session
 
@@ -141,7 +168,9 @@ def test_login_deactivated_account_refused(client):
 def test_login_form_without_csrf_token_refused():
     UserFactory(email="manuela@example.fr")
     csrf_client = Client(enforce_csrf_checks=True)
-    response = csrf_client.post(reverse("portal:login"), {"email": "manuela@example.fr", "password": PASSWORD})
+    response = csrf_client.post(
+        reverse("portal:login"), {"login-email": "manuela@example.fr", "login-password": PASSWORD}
+    )
     assert response.status_code == 403
     assert "_auth_user_id" not in csrf_client.session
 
@@ -195,7 +224,9 @@ def test_account_deactivate_logs_out_and_blocks_login(client):
     response = client.post(reverse("portal:account_deactivate"), {"deactivate-current_password": PASSWORD})
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
-    response = client.post(reverse("portal:login"), {"email": "bye@example.fr", "password": PASSWORD})
+    response = client.post(
+        reverse("portal:login"), {"login-email": "bye@example.fr", "login-password": PASSWORD}
+    )
     assert "_auth_user_id" not in client.session
     assert User.objects.get(pk=user.pk).status == AccountStatus.DEACTIVATED
 
@@ -208,10 +239,14 @@ def test_login_with_totp_asks_code_before_opening_session(client):
     user = UserFactory(email="secure@example.fr")
     device = services.totp_setup_start(user=user)
     services.totp_setup_confirm(user=user, token=f"{totp(device.bin_key):06d}")
-    response = client.post(reverse("portal:login"), {"email": "secure@example.fr", "password": PASSWORD})
+    response = client.post(
+        reverse("portal:login"), {"login-email": "secure@example.fr", "login-password": PASSWORD}
+    )
     assert response["Location"] == reverse("portal:login_otp")
     assert "_auth_user_id" not in client.session
-    response = client.post(reverse("portal:login_otp"), {"token": "000000" if totp(device.bin_key) else "111111"})
+    response = client.post(
+        reverse("portal:login_otp"), {"token": "000000" if totp(device.bin_key) else "111111"}
+    )
     assert response.status_code == 400
     device.refresh_from_db()
     device.throttling_failure_count = 0

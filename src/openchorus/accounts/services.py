@@ -128,7 +128,9 @@ def activation_user_from_token(*, token: str) -> User:
         ) from None
     user = User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
     if user is None:
-        raise ApplicationError(_("Ce lien d'activation ne correspond à aucun compte."), extra={"code": "invalid"})
+        raise ApplicationError(
+            _("Ce lien d'activation ne correspond à aucun compte."), extra={"code": "invalid"}
+        )
     if user.status != AccountStatus.PENDING:
         raise ApplicationError(
             _("Ce compte est déjà activé : connectez-vous avec votre adresse et votre mot de passe."),
@@ -141,9 +143,7 @@ def activation_link_send(*, user: User) -> None:
     link = _absolute(reverse("portal:activate", kwargs={"token": activation_token_make(user=user)}))
     user.activation_sent_at = timezone.now()
     user.save(update_fields=["activation_sent_at"])
-    _email_user(
-        user=user, template="activation", link=link, hours=settings.ACTIVATION_LINK_MAX_AGE // 3600
-    )
+    _email_user(user=user, template="activation", link=link, hours=settings.ACTIVATION_LINK_MAX_AGE // 3600)
 
 
 @transaction.atomic
@@ -182,7 +182,9 @@ def secret_answer_normalize(answer: str) -> str:
 
 def _password_check(*, user: User, password: str, confirmation: str | None, field: str = "password") -> None:
     if confirmation is not None and password != confirmation:
-        raise ApplicationError(_("Les deux mots de passe ne sont pas identiques."), field=f"{field}_confirmation")
+        raise ApplicationError(
+            _("Les deux mots de passe ne sont pas identiques."), field=f"{field}_confirmation"
+        )
     try:
         password_validation.validate_password(password, user)
     except ValidationError as error:
@@ -257,7 +259,9 @@ def password_reset_request(*, email: str) -> None:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     link = _absolute(reverse("portal:password_reset", kwargs={"uidb64": uid, "token": token}))
-    _email_user(user=user, template="password_reset", link=link, hours=settings.PASSWORD_RESET_TIMEOUT // 3600)
+    _email_user(
+        user=user, template="password_reset", link=link, hours=settings.PASSWORD_RESET_TIMEOUT // 3600
+    )
 
 
 def password_reset_user(*, uidb64: str, token: str) -> User:
@@ -303,7 +307,8 @@ def password_reset_complete(
         User.objects.filter(pk=user.pk).update(secret_answer_failures=failures, secret_answer_failed_at=now)
         left = max(settings.SECRET_ANSWER_MAX_ATTEMPTS - failures, 0)
         raise ApplicationError(
-            _("La réponse à la question secrète est incorrecte. Essais restants : %(left)d.") % {"left": left},
+            _("La réponse à la question secrète est incorrecte. Essais restants : %(left)d.")
+            % {"left": left},
             field="secret_answer",
         )
     _password_check(user=user, password=password, confirmation=password_confirmation)
@@ -370,7 +375,9 @@ def _current_password_check(user: User, password: str, field: str = "current_pas
 
 
 @transaction.atomic
-def user_password_change(*, user: User, current_password: str, password: str, password_confirmation: str) -> User:
+def user_password_change(
+    *, user: User, current_password: str, password: str, password_confirmation: str
+) -> User:
     _current_password_check(user, current_password)
     _password_check(user=user, password=password, confirmation=password_confirmation)
     user.set_password(password)
@@ -380,7 +387,9 @@ def user_password_change(*, user: User, current_password: str, password: str, pa
 
 
 @transaction.atomic
-def user_secret_change(*, user: User, current_password: str, secret_question: str, secret_answer: str) -> User:
+def user_secret_change(
+    *, user: User, current_password: str, secret_question: str, secret_answer: str
+) -> User:
     _current_password_check(user, current_password)
     user.secret_answer = _secret_check(secret_question, secret_answer)
     user.secret_question = secret_question
@@ -461,6 +470,8 @@ def user_create_active(
     identifier_type: str = IdentifierType.SIRET,
     identifier: str = "",
     is_staff: bool = False,
+    secret_question: str = "",
+    secret_answer: str = "",
 ) -> User:
     """An account created already active (demo data, support staff); no e-mail is sent."""
     email = normalize_login_email(email)
@@ -477,6 +488,9 @@ def user_create_active(
         is_superuser=is_staff,
     )
     user.set_password(password)
+    if secret_question:
+        user.secret_answer = _secret_check(secret_question, secret_answer)
+        user.secret_question = secret_question
     user.full_clean(exclude=["password"])
     user.save()
     return user

@@ -26,4 +26,6 @@ class CharacterClassesValidator:
             )
 
     def get_help_text(self) -> str:
-        return _("Au moins trois types de caractères : minuscules, majuscules, chiffres, caractères spéciaux.")
+        return _(
+            "Au moins trois types de caractères : minuscules, majuscules, chiffres, caractères spéciaux."
+        )

@@ -9,14 +9,14 @@ from openchorus.core.errors import ApplicationError
 
 
 class PortalForm(DsfrBaseForm):
-    """DSFR rendering, marking the optional fields rather than the required ones (the DSFR's rule).
+    """DSFR rendering; required fields carry the asterisk, as on the real portal's forms (seed 001).
 
-    django-dsfr's own get_context only warns about that transition; the choice is made here, once.
+    django-dsfr's get_context only adds a deprecation warning about that choice; it is made here.
     """
 
     def get_context(self) -> dict:
         context = forms.Form.get_context(self)
-        context["DSFR_MARK_OPTIONAL_FIELDS"] = True
+        context["DSFR_MARK_OPTIONAL_FIELDS"] = False
         return context
 
 

@@ -16,7 +16,9 @@ class ProfileForm(PortalForm):
     contact_email = forms.EmailField(
         label=_("Adresse électronique de contact"),
         required=False,
-        help_text=_("Les notifications y sont envoyées ; si elle est vide, l'adresse de connexion est utilisée."),
+        help_text=_(
+            "Les notifications y sont envoyées ; si elle est vide, l'adresse de connexion est utilisée."
+        ),
     )
     phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False)
     mobile_phone = forms.CharField(label=_("Téléphone portable"), max_length=30, required=False)
@@ -42,7 +44,9 @@ class PasswordChangeForm(PortalForm):
 
 class SecretChangeForm(PortalForm):
     current_password = _current_password_field()
-    secret_question = forms.ChoiceField(label=_("Nouvelle question secrète"), choices=[("", "—"), *SecretQuestion.choices])
+    secret_question = forms.ChoiceField(
+        label=_("Nouvelle question secrète"), choices=[("", "—"), *SecretQuestion.choices]
+    )
     secret_answer = forms.CharField(label=_("Réponse"), max_length=100)
 
 

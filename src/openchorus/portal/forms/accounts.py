@@ -16,7 +16,9 @@ class LoginForm(PortalForm):
         widget=forms.EmailInput(attrs={"autocomplete": "username"}),
     )
     password = forms.CharField(
-        label=_("Mot de passe"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
@@ -47,9 +49,13 @@ class SignUpForm(PortalForm):
         help_text=_("Elle servira d'identifiant ; le lien d'activation y sera envoyé."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    identifier_type = forms.ChoiceField(label=_("Type d'identifiant de la structure"), choices=IdentifierType.choices)
+    identifier_type = forms.ChoiceField(
+        label=_("Type d'identifiant de la structure"), choices=IdentifierType.choices
+    )
     identifier = forms.CharField(label=_("Identifiant de la structure"), max_length=80)
-    last_name = forms.CharField(label=_("Nom"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    last_name = forms.CharField(
+        label=_("Nom"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
     first_name = forms.CharField(
         label=_("Prénom"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
     )
@@ -64,17 +70,26 @@ class ActivationForm(PortalForm):
     password = forms.CharField(
         label=_("Mot de passe"),
         strip=False,
-        help_text=_("12 caractères au moins, dont trois types parmi minuscules, majuscules, chiffres, caractères spéciaux."),
+        help_text=_(
+            "12 caractères au moins, dont trois types parmi minuscules, majuscules, chiffres, "
+            "caractères spéciaux."
+        ),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password_confirmation = forms.CharField(
-        label=_("Confirmation du mot de passe"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Confirmation du mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    secret_question = forms.ChoiceField(label=_("Question secrète"), choices=[("", "—"), *SecretQuestion.choices])
+    secret_question = forms.ChoiceField(
+        label=_("Question secrète"), choices=[("", "—"), *SecretQuestion.choices]
+    )
     secret_answer = forms.CharField(
         label=_("Réponse à la question secrète"),
         max_length=100,
-        help_text=_("Elle vous sera demandée si vous oubliez votre mot de passe (majuscules et accents indifférents)."),
+        help_text=_(
+            "Elle vous sera demandée si vous oubliez votre mot de passe (majuscules et accents indifférents)."
+        ),
     )
 
 
@@ -93,5 +108,7 @@ class PasswordResetForm(PortalForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password_confirmation = forms.CharField(
-        label=_("Confirmation du mot de passe"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Confirmation du mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )

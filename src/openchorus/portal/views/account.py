@@ -1,4 +1,4 @@
-""""Mon compte" (ACC-6): personal details, settings, password, secret question, second factor."""
+""" "Mon compte" (ACC-6): personal details, settings, password, secret question, second factor."""
 
 from __future__ import annotations
 
@@ -23,7 +23,15 @@ from openchorus.portal.forms.account import (
 
 
 def _profile_initial(user) -> dict:
-    fields = ["last_name", "first_name", "contact_email", "phone", "mobile_phone", "language", "activity_notifications"]
+    fields = [
+        "last_name",
+        "first_name",
+        "contact_email",
+        "phone",
+        "mobile_phone",
+        "language",
+        "activity_notifications",
+    ]
     return {name: getattr(user, name) for name in fields}
 
 
@@ -36,7 +44,9 @@ def _page(request, status=200, **forms):
         "secret_form": SecretChangeForm(initial={"secret_question": user.secret_question}),
         "totp_device": services.totp_device_for(user=user),
         "totp_pending": pending_totp,
-        "totp_qr": segno.make(pending_totp.config_url, micro=False).svg_inline(scale=4) if pending_totp else "",
+        "totp_qr": segno.make(pending_totp.config_url, micro=False).svg_inline(scale=4)
+        if pending_totp
+        else "",
         "totp_secret": pending_totp.bin_key.hex() if pending_totp else "",
         "totp_confirm_form": TotpConfirmForm(),
         "totp_remove_form": CurrentPasswordForm(prefix="totp"),

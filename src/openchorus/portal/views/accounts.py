@@ -37,7 +37,7 @@ LOGIN_BACKEND = "openchorus.accounts.backends.EmailBackend"
 @require_POST
 def signup_start(request):
     """The home's "Vous êtes nouveau sur Chorus Pro ?" block: e-mail and SIRET, then the details."""
-    form = SignUpStartForm(request.POST)
+    form = SignUpStartForm(request.POST, prefix="signup")
     if form.is_valid():
         try:
             siret = siret_validate(form.cleaned_data["siret"], field="siret")
@@ -51,7 +51,7 @@ def signup_start(request):
 
 
 def signup(request):
-    """"Finaliser votre inscription": names and identifier; "Je n'ai pas de numéro de SIRET" too."""
+    """ "Finaliser votre inscription": names and identifier; "Je n'ai pas de numéro de SIRET" too."""
     if request.user.is_authenticated:
         return redirect("portal:dashboard")
     started = request.session.get(SESSION_SIGNUP, {})
@@ -108,7 +108,10 @@ def activate(request, token: str):
             messages.success(request, _("Votre compte est activé. Bienvenue sur le portail !"))
             return redirect("portal:dashboard")
     return render(
-        request, "portal/accounts/activate.html", {"form": form, "account": user}, status=400 if form.errors else 200
+        request,
+        "portal/accounts/activate.html",
+        {"form": form, "account": user},
+        status=400 if form.errors else 200,
     )
 
 
@@ -126,7 +129,9 @@ def activation_resend(request):
                 _("Un nouveau lien d'activation a été envoyé à %(email)s.") % {"email": user.email},
             )
             return redirect("portal:home")
-    return render(request, "portal/accounts/activation_resend.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "portal/accounts/activation_resend.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 # --- Login and logout ----------------------------------------------------------------------------
@@ -134,7 +139,7 @@ def activation_resend(request):
 
 @require_POST
 def login_view(request):
-    form = LoginForm(request.POST)
+    form = LoginForm(request.POST, prefix="login")
     if not form.is_valid():
         return home(request, login_form=form, status=400)
     email, password = form.cleaned_data["email"], form.cleaned_data["password"]
@@ -142,7 +147,9 @@ def login_view(request):
     if getattr(request, "axes_locked_out", False):
         return locked_out(request)
     if user is None:
-        return home(request, login_form=form, status=400, login_error=services.login_refusal_reason(email=email))
+        return home(
+            request, login_form=form, status=400, login_error=services.login_refusal_reason(email=email)
+        )
     if services.totp_device_for(user=user):
         request.session[SESSION_OTP_USER] = user.pk
         return redirect("portal:login_otp")
@@ -171,7 +178,9 @@ def login_otp(request):
         else:
             del request.session[SESSION_OTP_USER]
             return _complete_login(request, user, device)
-    return render(request, "portal/accounts/login_otp.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "portal/accounts/login_otp.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 def locked_out(request, original_response=None, credentials=None):
@@ -185,7 +194,7 @@ def locked_out(request, original_response=None, credentials=None):
         )
         % {"minutes": int(settings.AXES_COOLOFF_TIME * 60)}
     )
-    form = LoginForm(request.POST or None)
+    form = LoginForm(request.POST or None, prefix="login")
     form.is_valid()
     return home(request, login_form=form, status=429, login_error=error)
 
@@ -213,7 +222,9 @@ def password_forgot(request):
             % {"email": form.cleaned_data["email"]},
         )
         return redirect("portal:home")
-    return render(request, "portal/accounts/password_forgot.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "portal/accounts/password_forgot.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 def password_reset(request, uidb64: str, token: str):

@@ -17,8 +17,8 @@ def home(request, *, login_form=None, signup_form=None, status=200, login_error=
     if request.user.is_authenticated:
         return redirect("portal:dashboard")
     context = {
-        "login_form": login_form or LoginForm(),
-        "signup_form": signup_form or SignUpStartForm(),
+        "login_form": login_form or LoginForm(prefix="login"),
+        "signup_form": signup_form or SignUpStartForm(prefix="signup"),
         "login_error": login_error,
         "news": news_latest(limit=3),
     }
