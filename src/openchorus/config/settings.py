@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "openchorus.core",
     "openchorus.accounts",
+    "openchorus.audit",
+    "openchorus.structures",
     "openchorus.notifications",
     "openchorus.assistant",
     "openchorus.portal",

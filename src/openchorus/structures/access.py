@@ -1,0 +1,213 @@
+"""THE rights policy (ORG-7..10): who may do what on which structure, and see what in each space.
+
+Every view, export, API endpoint and task asks here; nothing else decides a right. Rights are data:
+memberships with their role, spaces opened on a structure, habilitations (profiles). The rules:
+
+- A user acts on a structure only through an active membership of it, and only while their account
+  is active.
+- Managers (primary or secondary) hold every space open on their structure, in modification, for
+  the whole structure, and administer it (structure, services, bank details, attachments, mandate,
+  spaces, members, habilitations, approvals). The "Organisation modification" profile gives a simple
+  user the same administration powers.
+- Only the primary manager transfers the primary role.
+- A simple user holds exactly the habilitations given to them, on spaces that are open on the
+  structure (the default spaces always are); a habilitation bound to a service shows only that
+  service's objects.
+- Platform staff read everything for support; they write only through their own support actions.
+
+Abilities are returned as plain dicts so templates, the API and exports read the same answers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from openchorus.structures.enums import DEFAULT_SPACES, PUBLIC_ONLY_SPACES, Level, Role, Space
+from openchorus.structures.models import Habilitation, Membership, Structure, StructureSpace
+
+MANAGER_ROLES = (Role.PRIMARY_MANAGER, Role.SECONDARY_MANAGER)
+
+
+@dataclass
+class SpaceGrant:
+    """What a user holds on one space of one structure."""
+
+    level: str  # Level.VIEW or Level.EDIT
+    services: set[int] | None = None  # None: the whole structure; else only these services
+
+    @property
+    def can_edit(self) -> bool:
+        return self.level == Level.EDIT
+
+
+@dataclass
+class StructureRights:
+    structure_id: int
+    role: str | None
+    is_member: bool
+    administers: bool
+    spaces: dict[str, SpaceGrant] = field(default_factory=dict)
+
+    @property
+    def is_primary(self) -> bool:
+        return self.role == Role.PRIMARY_MANAGER
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def open_spaces(structure: Structure) -> set[str]:
+    """Spaces available on a structure: the defaults, plus those a manager opened."""
+    spaces = set(DEFAULT_SPACES) | set(
+        StructureSpace.objects.filter(structure=structure).values_list("space", flat=True)
+    )
+    if not structure.is_public:
+        spaces -= PUBLIC_ONLY_SPACES
+    return spaces
+
+
+def rights_for(user, structure_ids: list[int] | None = None) -> dict[int, StructureRights]:
+    """The rights of a user on each structure they are a member of (or on the ones given).
+
+    Three queries whatever the number of structures: memberships, opened spaces, habilitations.
+    """
+    if not _signed_in(user):
+        return {}
+    memberships = Membership.objects.filter(user=user, is_active=True)
+    if structure_ids is not None:
+        memberships = memberships.filter(structure_id__in=structure_ids)
+    memberships = list(memberships.select_related("structure"))
+    if not memberships:
+        return {}
+    ids = {m.structure_id for m in memberships}
+    structures = {m.structure_id: m.structure for m in memberships}
+    opened: dict[int, set[str]] = defaultdict(set)
+    for structure_id, space in StructureSpace.objects.filter(structure_id__in=ids).values_list(
+        "structure_id", "space"
+    ):
+        opened[structure_id].add(space)
+    habilitations = list(Habilitation.objects.filter(user=user, structure_id__in=ids))
+
+    result: dict[int, StructureRights] = {}
+    for membership in memberships:
+        sid = membership.structure_id
+        rights = result.setdefault(sid, StructureRights(sid, None, True, False))
+        if membership.service_id is None and membership.role in MANAGER_ROLES:
+            if rights.role != Role.PRIMARY_MANAGER:
+                rights.role = membership.role
+        elif rights.role is None:
+            rights.role = Role.USER
+    for sid, rights in result.items():
+        available = set(DEFAULT_SPACES) | opened[sid]
+        if not structures[sid].is_public:
+            available -= PUBLIC_ONLY_SPACES
+        org_edit = any(
+            h.structure_id == sid
+            and h.space == Space.ORGANISATION
+            and h.level == Level.EDIT
+            and h.service_id is None
+            for h in habilitations
+        )
+        rights.administers = rights.role in MANAGER_ROLES or org_edit
+        if rights.role in MANAGER_ROLES:
+            rights.spaces = {space: SpaceGrant(Level.EDIT) for space in available}
+            continue
+        for h in habilitations:
+            if h.structure_id != sid or h.space not in available:
+                continue
+            grant = rights.spaces.get(h.space)
+            if grant is None:
+                rights.spaces[h.space] = SpaceGrant(h.level, None if h.service_id is None else {h.service_id})
+                continue
+            if h.level == Level.EDIT:
+                grant.level = Level.EDIT
+            if h.service_id is None:
+                grant.services = None
+            elif grant.services is not None:
+                grant.services.add(h.service_id)
+    return result
+
+
+def structure_rights(user, structure: Structure) -> StructureRights | None:
+    return rights_for(user, [structure.pk]).get(structure.pk)
+
+
+def structure_abilities(user, structure: Structure) -> dict[str, bool]:
+    """What a user may do on a structure's own record and administration."""
+    rights = structure_rights(user, structure)
+    staff = _signed_in(user) and user.is_staff
+    member = rights is not None
+    administers = bool(rights and rights.administers)
+    return {
+        "view": member or staff,
+        "view_members": administers or staff,
+        "modify": administers,
+        "manage_services": administers,
+        "manage_bank_accounts": administers,
+        "manage_attachments": administers,
+        "manage_mandate": administers,
+        "manage_spaces": administers,
+        "manage_members": administers,
+        "manage_habilitations": administers,
+        "decide_requests": administers,
+        "transfer_primary": bool(rights and rights.is_primary),
+        "detach_self": member,
+    }
+
+
+def can(user, action: str, structure: Structure) -> bool:
+    """One ability of `structure_abilities`; unknown actions are refused."""
+    return structure_abilities(user, structure).get(action, False)
+
+
+def space_grant(user, structure: Structure, space: str) -> SpaceGrant | None:
+    rights = structure_rights(user, structure)
+    return rights.spaces.get(space) if rights else None
+
+
+def spaces_held(user) -> set[str]:
+    """Every space a user holds on at least one structure (for the navigation tabs)."""
+    held: set[str] = set()
+    for rights in rights_for(user).values():
+        held.update(rights.spaces)
+        if rights.administers:
+            held.add(Space.MANAGER_ACTIVITIES)
+    return held
+
+
+def managed_structure_ids(user) -> list[int]:
+    return [sid for sid, rights in rights_for(user).items() if rights.administers]
+
+
+def space_scope(
+    user,
+    space: str,
+    *,
+    edit: bool = False,
+    structure_field: str = "structure",
+    service_field: str = "service",
+) -> Q:
+    """A filter selecting the objects of a space a user may see (or edit), for any model with a
+    structure and an optional service. Selectors of every space use it; it never widens a right.
+    """
+    condition = Q(pk__in=[])
+    for sid, rights in rights_for(user).items():
+        grant = rights.spaces.get(space)
+        if grant is None or (edit and not grant.can_edit):
+            continue
+        if grant.services is None:
+            condition |= Q(**{f"{structure_field}_id": sid})
+        else:
+            condition |= Q(
+                **{f"{structure_field}_id": sid, f"{service_field}_id__in": sorted(grant.services)}
+            )
+    return condition
+
+
+def structure_can_exchange(structure: Structure) -> bool:
+    """ORG-13: an inactive structure neither sends nor receives new invoices (still viewable)."""
+    return structure.is_active
