@@ -1,6 +1,6 @@
 """Portal URLs, French paths as the real portal's."""
 
-from django.urls import path
+from django.urls import include, path
 
 from openchorus.portal.views import account, accounts, dashboard, public
 
@@ -32,4 +32,6 @@ urlpatterns = [
     path("mon-compte/double-authentification/confirmer/", account.totp_confirm, name="account_totp_confirm"),
     path("mon-compte/double-authentification/supprimer/", account.totp_remove, name="account_totp_remove"),
     path("mon-compte/desactiver/", account.deactivate, name="account_deactivate"),
+    # Bank details, attachments and billing mandate of a structure (ORG-4, ORG-5, ORG-6)
+    path("structures/<int:structure_id>/", include("openchorus.portal.urls_documents")),
 ]
