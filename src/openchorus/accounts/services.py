@@ -220,6 +220,10 @@ def user_activate(
     user.activated_at = timezone.now()
     user.save()
     feed_event_add(user=user, kind=FeedEventKind.ACCOUNT_ACTIVATED)
+    # ACC-8: signed up with the identifier of an existing structure → a pending attachment request.
+    from openchorus.structures.services.memberships import membership_request_on_signup
+
+    membership_request_on_signup(user=user)
     return user
 
 
@@ -405,6 +409,10 @@ def user_deactivate(*, user: User, current_password: str) -> User:
     user.status = AccountStatus.DEACTIVATED
     user.deactivated_at = timezone.now()
     user.save(update_fields=["status", "deactivated_at"])
+    # ORG-11: a primary manager leaving hands the role to the last-connected secondary manager.
+    from openchorus.structures.services.memberships import primary_appoint_on_deactivation
+
+    primary_appoint_on_deactivation(user=user)
     return user
 
 

@@ -188,8 +188,8 @@ def space_scope(
     space: str,
     *,
     edit: bool = False,
-    structure_field: str = "structure",
-    service_field: str = "service",
+    structure_field: str = "structure_id",
+    service_field: str = "service_id",
 ) -> Q:
     """A filter selecting the objects of a space a user may see (or edit), for any model with a
     structure and an optional service. Selectors of every space use it; it never widens a right.
@@ -200,11 +200,9 @@ def space_scope(
         if grant is None or (edit and not grant.can_edit):
             continue
         if grant.services is None:
-            condition |= Q(**{f"{structure_field}_id": sid})
+            condition |= Q(**{structure_field: sid})
         else:
-            condition |= Q(
-                **{f"{structure_field}_id": sid, f"{service_field}_id__in": sorted(grant.services)}
-            )
+            condition |= Q(**{structure_field: sid, f"{service_field}__in": sorted(grant.services)})
     return condition
 
 
