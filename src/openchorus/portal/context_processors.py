@@ -9,6 +9,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from openchorus.portal.navigation import tabs_for
+from openchorus.structures.access import managed_structure_ids
+from openchorus.structures.selectors import approvals_pending_count
 
 
 def _url_or_empty(name: str) -> str:
@@ -32,5 +34,8 @@ def portal(request):
             beta_tag=False,
         ),
         "nav_tabs": tabs_for(user) if signed_in else [],
+        "approvals_count": approvals_pending_count(user=user)
+        if signed_in and managed_structure_ids(user)
+        else None,
         "directory_url": _url_or_empty("directory:search"),
     }

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from openchorus.structures import access
+from openchorus.structures.enums import Space
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -34,11 +37,31 @@ def _existing(items: list[NavItem]) -> list[NavItem]:
     return available
 
 
+# The page of each space, once it exists; a tab shows only for spaces the user holds (access.py).
+SPACE_PAGES = {
+    Space.MANAGER_ACTIVITIES: "portal:manager_activities",
+    Space.SENT_INVOICES: "portal:sent_invoices",
+    Space.SENT_TICKETS: "portal:sent_tickets",
+    Space.RECEIVED_INVOICES: "portal:received_invoices",
+    Space.WORKS_INVOICES: "portal:works_invoices",
+    Space.INVOICES_TO_VALIDATE: "portal:invoices_to_validate",
+    Space.ENGAGEMENTS: "portal:engagements",
+    Space.FLOW_MONITORING: "portal:flows",
+    Space.LEGAL_FEES: "portal:legal_fees",
+    Space.ENERGY_TAX_REFUND: "portal:energy_tax_refunds",
+    Space.CONNECTIONS: "portal:connections",
+    Space.RECEIVED_TICKETS: "portal:received_tickets",
+}
+
+
 def tabs_for(user) -> list[NavItem]:
-    """The navigation tabs of a signed-in user: the spaces held."""
+    """The navigation tabs of a signed-in user: the home, the spaces held, "Mon compte"."""
+    held = access.spaces_held(user)
+    spaces = [NavItem(Space(space).label, url) for space, url in SPACE_PAGES.items() if space in held]
     return _existing(
         [
             NavItem(_("Accueil connecté"), "portal:dashboard"),
+            *spaces,
             NavItem(_("Mon compte"), "portal:account"),
         ]
     )

@@ -20,6 +20,9 @@ from openchorus.portal.forms.account import (
     SecretChangeForm,
     TotpConfirmForm,
 )
+from openchorus.portal.views.organisation import my_habilitation_rows
+from openchorus.structures import selectors
+from openchorus.structures.enums import RequestStatus
 
 
 def _profile_initial(user) -> dict:
@@ -51,6 +54,9 @@ def _page(request, status=200, **forms):
         "totp_confirm_form": TotpConfirmForm(),
         "totp_remove_form": CurrentPasswordForm(prefix="totp"),
         "deactivate_form": CurrentPasswordForm(prefix="deactivate"),
+        "memberships": selectors.memberships_of_user(user=user),
+        "membership_requests": selectors.requests_of_user(user=user).filter(status=RequestStatus.REQUESTED),
+        "habilitation_rows": my_habilitation_rows(user),
         **forms,
     }
     return render(request, "portal/account/account.html", context, status=status)
