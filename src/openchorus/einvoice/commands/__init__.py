@@ -1,0 +1,1 @@
+"""Command-line entry points of the e-invoice library, wired into the `openchorus` command."""

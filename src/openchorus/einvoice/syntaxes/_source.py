@@ -1,0 +1,195 @@
+"""Reading context shared by the XML readers: typed value parsing and source locations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from lxml import etree
+
+from ..errors import Issue, Severity, refusal
+from ..xml import location_of
+
+# Child paths in Clark notation, by namespace map and prefixed path: a few hundred entries at most.
+_PATHS: dict[tuple[str, str], tuple[str, ...]] = {}
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+class SourceLocation:
+    """Where a business term was read: the element, its line and (computed on demand) its XPath."""
+
+    __slots__ = ("element",)
+
+    def __init__(self, element: etree._Element) -> None:
+        self.element = element
+
+    @property
+    def line(self) -> int:
+        return int(self.element.sourceline or 0)
+
+    @property
+    def xpath(self) -> str:
+        return location_of(self.element)
+
+    def __str__(self) -> str:
+        return f"{self.xpath} (line {self.line})"
+
+    def __repr__(self) -> str:
+        return f"SourceLocation({self})"
+
+
+@dataclass
+class Source:
+    """One document being read: namespace map, locations of the terms, reading findings."""
+
+    root: etree._Element
+    ns: dict[str, str]
+    locations: dict[str, SourceLocation] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    _index: dict[etree._Element, dict[str, list[etree._Element]]] = field(default_factory=dict, repr=False)
+    _ns_key: str = field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        self._ns_key = " ".join(f"{prefix}={uri}" for prefix, uri in sorted(self.ns.items()))
+
+    def find(self, element: etree._Element | None, path: str) -> etree._Element | None:
+        """First element at a child path like "cac:Party/cbc:Name" (no XPath engine: fast)."""
+        for tag in self._steps(path):
+            if element is None:
+                return None
+            children = self._children(element).get(tag)
+            element = children[0] if children else None
+        return element
+
+    def findall(self, element: etree._Element | None, path: str) -> list[etree._Element]:
+        """All elements at a child path, in document order."""
+        found = [element] if element is not None else []
+        for tag in self._steps(path):
+            found = [child for parent in found for child in self._children(parent).get(tag, ())]
+        return found
+
+    def _children(self, element: etree._Element) -> dict[str, list[etree._Element]]:
+        index = self._index.get(element)
+        if index is None:
+            index = {}
+            for child_element in element:
+                if isinstance(child_element.tag, str):
+                    index.setdefault(child_element.tag, []).append(child_element)
+            self._index[element] = index
+        return index
+
+    def _steps(self, path: str) -> tuple[str, ...]:
+        key = (self._ns_key, path)
+        steps = _PATHS.get(key)
+        if steps is None:
+            steps = tuple(
+                f"{{{self.ns[prefix]}}}{local}" if prefix else local
+                for prefix, _, local in (step.rpartition(":") for step in path.split("/"))
+            )
+            _PATHS[key] = steps
+        return steps
+
+    def mark(self, model_path: str, element: etree._Element) -> None:
+        self.locations[model_path] = SourceLocation(element)
+
+    def element_text(self, element: etree._Element | None, model_path: str) -> str | None:
+        """Stripped text of an element (None when absent or empty), recording its location."""
+        if element is None:
+            return None
+        value = (element.text or "").strip()
+        if not value:
+            return None
+        self.mark(model_path, element)
+        return value
+
+    def text(self, element: etree._Element | None, path: str, model_path: str) -> str | None:
+        return self.element_text(self.find(element, path), model_path)
+
+    def attr(self, element: etree._Element | None, name: str, model_path: str) -> str | None:
+        if element is None:
+            return None
+        value: str | None = element.get(name)
+        if value is None or not value.strip():
+            return None
+        self.mark(model_path, element)
+        return value.strip()
+
+    def decimal(self, element: etree._Element | None, path: str, model_path: str) -> Decimal | None:
+        return self.element_decimal(self.find(element, path), model_path)
+
+    def element_decimal(self, element: etree._Element | None, model_path: str) -> Decimal | None:
+        raw = self.element_text(element, model_path)
+        if raw is None or element is None:
+            return None
+        if _DECIMAL.fullmatch(raw):
+            try:
+                return Decimal(raw)
+            except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
+                pass
+        self.issues.append(
+            Issue(
+                "READ-DECIMAL",
+                Severity.FATAL,
+                f"« {raw[:40]} » n'est pas un nombre décimal valide.",
+                f"'{raw[:40]}' is not a valid decimal number.",
+                location=str(SourceLocation(element)),
+            )
+        )
+        return None
+
+    def parse_date(self, raw: str | None, element: etree._Element | None, fmt: str = "") -> date | None:
+        """Parse an ISO 8601 (UBL) or UN/CEFACT format 102/610 (CII) date, recording bad ones."""
+        if raw is None or element is None:
+            return None
+        try:
+            if fmt == "102" or (not fmt and re.fullmatch(r"\d{8}", raw)):
+                return date(int(raw[0:4]), int(raw[4:6]), int(raw[6:8])) if len(raw) == 8 else _bad()
+            if fmt == "610" and len(raw) == 6:
+                return date(int(raw[0:4]), int(raw[4:6]), 1)
+            # xs:date may carry a time zone ("Z", "+01:00"); an EN 16931 date has none.
+            if not fmt and re.fullmatch(r"\d{4}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?", raw):
+                return date.fromisoformat(raw[:10])
+        except ValueError:
+            pass
+        self.issues.append(
+            Issue(
+                "READ-DATE",
+                Severity.FATAL,
+                f"« {raw[:40]} » n'est pas une date valide.",
+                f"'{raw[:40]}' is not a valid date.",
+                location=str(SourceLocation(element)),
+            )
+        )
+        return None
+
+
+def _bad() -> date:
+    raise ValueError("bad date")
+
+
+def fmt_decimal(value: Decimal) -> str:
+    """A decimal as XML Schema writes it: no exponent, scale kept."""
+    text = format(value, "f")
+    return text
+
+
+def child(
+    parent: etree._Element, tag: str, text: str | None = None, /, **attrs: str | None
+) -> etree._Element:
+    """Append a child element (Clark notation tag) with optional text and non-empty attributes."""
+    element = etree.SubElement(parent, tag)
+    try:
+        if text is not None:
+            element.text = text
+        for key, value in attrs.items():
+            if value is not None:
+                element.set(key, value)
+    except ValueError:
+        raise refusal(
+            "WRITE-TEXT",
+            f"Une valeur contient des caractères interdits en XML : {(text or '')[:40]!r}.",
+            f"A value contains characters that XML forbids: {(text or '')[:40]!r}.",
+        ) from None
+    return element
