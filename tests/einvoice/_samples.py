@@ -57,7 +57,10 @@ def address(prefix: str, country: str = "FR") -> PostalAddress:
     )
 
 
-def full_line(number: int, *, rate: Decimal = D("20")) -> InvoiceLine:
+STANDARD_RATE = D("20")
+
+
+def full_line(number: int, *, rate: Decimal = STANDARD_RATE) -> InvoiceLine:
     quantity = D(number)
     price = D("12.50")
     return InvoiceLine(
