@@ -21,6 +21,7 @@ from openchorus.accounts.services import user_create_active
 from openchorus.assistant.models import News
 
 OPERATOR_EMAIL = "support@openchorus.localhost"
+DELICES_SIRET = "73150001300016"
 DEMO_PEOPLE = [
     # login, first name, last name, SIRET given at sign-up, role shown
     (
@@ -81,6 +82,7 @@ def demo_load() -> DemoReport:
                 secret_answer="Chambéry",  # noqa: S106  (demo data, documented)
             )
         report.logins.append((email, role))
+    _demo_organisation()
     if not News.objects.exists():
         News.objects.create(
             title_fr="[Information] - Modalités de contact du support",
@@ -111,3 +113,48 @@ def demo_load() -> DemoReport:
             published_on=date(2026, 10, 15),
         )
     return report
+
+
+def _demo_organisation() -> None:
+    """"Les Délices de Savoie" as the webinar leaves it (seed 001, sections 3 and 5): Pierre is the
+    primary manager, Manuela a simple user habilitated on the catering service only."""
+    from openchorus.structures.enums import Level, Role, Space, StructureKind
+    from openchorus.structures.models import Structure
+    from openchorus.structures.services import memberships, rights
+    from openchorus.structures.services import structures as structure_services
+
+    if Structure.objects.filter(identifier=DELICES_SIRET).exists():
+        return
+    manuela = User.objects.get(email=DEMO_PEOPLE[0][0])
+    pierre = User.objects.get(email=DEMO_PEOPLE[1][0])
+    delices = structure_services.structure_create(
+        actor=manuela,
+        identifier_type="SIRET",
+        identifier=DELICES_SIRET,
+        kind=StructureKind.PRIVATE,
+        legal_name="Les Délices de Savoie",
+        address_line1="12 rue de la Tomme",
+        postcode="73000",
+        city="Chambéry",
+        email="contact@delices-de-savoie.fr",
+        vat_number="FR84731500013",
+    )
+    memberships.membership_attach_by_email(
+        actor=manuela, structure=delices, email=pierre.email, role=Role.SECONDARY_MANAGER
+    )
+    memberships.primary_transfer(actor=manuela, structure=delices, new_primary_email=pierre.email)
+    catering = structure_services.service_create(
+        actor=pierre, structure=delices, code="TRAITEUR", label="Service traiteur", start_date=date(2026, 1, 1)
+    )
+    structure_services.service_create(
+        actor=pierre,
+        structure=delices,
+        code="RESTAURATION_SCOLAIRE",
+        label="Service de restauration des établissements scolaires",
+        start_date=date(2026, 1, 1),
+    )
+    for habilitation in manuela.habilitations.filter(structure=delices, service__isnull=True):
+        rights.habilitation_remove(actor=pierre, habilitation=habilitation)
+    rights.habilitation_set(
+        actor=pierre, user=manuela, structure=delices, service=catering, space=Space.SENT_INVOICES, level=Level.EDIT
+    )
