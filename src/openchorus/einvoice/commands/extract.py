@@ -14,7 +14,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from .. import read
+from ..detect import Syntax, detect
 from ..errors import EInvoiceError
+from ..model import Identifier
 from ..pdf import DEFAULT_LIMITS, Extraction, extract_fields
 
 # The fields printed, in this order (the delivery date is recognised too but not part of the
@@ -68,6 +71,41 @@ def as_dict(extraction: Extraction) -> dict[str, object]:
     return out
 
 
+def _siret(identifier: Identifier | None) -> str | None:
+    value = identifier.value.replace(" ", "") if identifier else ""
+    return value if len(value) == 14 and value.isdigit() else None
+
+
+def facturx_document(data: bytes) -> dict[str, object] | None:
+    """For a Factur-X PDF, the embedded XML's values (certain, so confidence 1); else None.
+
+    The structured data is the invoice: reading its text layer would only guess what it states.
+    """
+    if detect(data).syntax != Syntax.FACTURX:
+        return None
+    invoice = read(data).invoice
+    transfers = invoice.payment_instructions.credit_transfers if invoice.payment_instructions else ()
+    values: dict[str, object] = {
+        "recipient_siret": _siret(invoice.buyer.legal_registration),
+        "supplier_siret": _siret(invoice.seller.legal_registration),
+        "invoice_number": invoice.number or None,
+        "issue_date": invoice.issue_date.isoformat() if invoice.issue_date else None,
+        "engagement_number": invoice.purchase_order_reference,
+        "total_excl_vat": invoice.totals.total_without_vat,
+        "vat_total": invoice.totals.vat_total,
+        "total_incl_vat": invoice.totals.total_with_vat,
+        "iban": transfers[0].account_identifier if transfers else None,
+    }
+    out: dict[str, object] = {}
+    for name in PRINTED_FIELDS:
+        value = values.get(name)
+        text = f"{value:.2f}" if isinstance(value, Decimal) else value
+        out[name] = None if text in (None, "") else {"value": text, "confidence": 1.0, "where": {"source": "xml"}}
+    out["scanned"] = False
+    out["findings"] = []
+    return out
+
+
 def _table(document: dict[str, object]) -> str:
     width = max(len(name) for name in PRINTED_FIELDS)
     rows = [f"{'champ / field'.ljust(width)}  {'valeur / value':<34} confiance / confidence"]
@@ -108,10 +146,11 @@ def run(argv: list[str]) -> int:
             f"cannot read {source} ({exc.strerror or exc}).",
         )
     try:
-        extraction = extract_fields(data)
+        document = facturx_document(data)
+        if document is None:
+            document = as_dict(extract_fields(data))
     except EInvoiceError as error:
         return _fail(f"{source} : {error.issue.message_fr}", f"{source}: {error.issue.message_en}")
-    document = as_dict(extraction)
     if args.json:
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     else:
