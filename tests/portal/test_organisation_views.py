@@ -202,3 +202,29 @@ def test_member_detach_self_from_account_page(client, org):
     client.post(reverse("portal:membership_detach", kwargs={"membership_id": membership.pk}))
     membership.refresh_from_db()
     assert not membership.is_active
+
+
+def test_structure_history_shows_changes_and_verified_chain(client, org):
+    from openchorus.structures.services import structures as structure_services
+
+    structure_services.structure_update(
+        actor=org["primary"], structure=org["structure"], label="Fromagerie du col"
+    )
+    client.force_login(org["primary"])
+    page = html.unescape(
+        client.get(
+            reverse("portal:structure_history", kwargs={"structure_id": org["structure"].pk})
+        ).content.decode()
+    )
+    assert "structure.update" in page and "Fromagerie du col" in page
+    assert "Piste d'audit intègre" in page
+
+
+def test_structure_history_refused_to_simple_member(client, org):
+    client.force_login(org["member"])
+    assert (
+        client.get(
+            reverse("portal:structure_history", kwargs={"structure_id": org["structure"].pk})
+        ).status_code
+        == 403
+    )

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from openchorus.accounts.models import User, normalize_login_email
+from openchorus.audit.selectors import audit_events_for_stream
+from openchorus.audit.services import audit_chain_verify
 from openchorus.core.errors import ApplicationError
 from openchorus.portal.forms import form_add_application_error
 from openchorus.portal.forms.organisation import (
@@ -225,6 +227,19 @@ def structure_space(request, structure_id: int):
     except (ApplicationError, ValueError) as error:
         messages.error(request, str(getattr(error, "message", error)))
     return redirect("portal:structure_detail", structure_id=structure.pk)
+
+
+@login_required
+def structure_history(request, structure_id: int):
+    """The structure's audit trail (who, when, what, before/after) and whether its chain verifies."""
+    structure, _abilities = _structure(request, structure_id, "modify")
+    stream = f"structure:{structure.pk}"
+    context = {
+        "structure": structure,
+        "events": audit_events_for_stream(stream=stream)[::-1][:200],
+        "verdict": audit_chain_verify(stream=stream),
+    }
+    return render(request, "portal/organisation/history.html", context)
 
 
 # --- Members ----------------------------------------------------------------------------------------
