@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from openchorus.core.identifiers import IdentifierType
-from openchorus.core.models import TimeStampedModel
+from openchorus.core.models import StoredFile, TimeStampedModel
 from openchorus.structures.enums import Level, MoaPresence, RequestStatus, Role, Space, Status, StructureKind
 
 
@@ -285,7 +285,8 @@ class BankAccount(TimeStampedModel):
     factor_identifier_type = models.CharField(
         _("type d'identifiant de l'affactureur"), max_length=20, choices=IdentifierType.choices, blank=True
     )
-    document = models.ForeignKey("StoredFile", on_delete=models.PROTECT, related_name="+")
+    document = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+    document_name = models.CharField(_("nom du fichier du RIB"), max_length=255, blank=True)
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
 
     class Meta:
@@ -298,19 +299,6 @@ class BankAccount(TimeStampedModel):
     @property
     def has_factor(self) -> bool:
         return bool(self.factor_name)
-
-
-class StoredFile(models.Model):
-    """A file kept byte for byte, addressed by its SHA-256 (the same bytes are stored once)."""
-
-    sha256 = models.CharField(max_length=64, unique=True)
-    size = models.PositiveBigIntegerField()
-    content_type = models.CharField(max_length=100)
-    file = models.FileField(upload_to="sha256/")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return self.sha256
 
 
 class Attachment(TimeStampedModel):

@@ -30,9 +30,11 @@ def memberships_of_user(*, user) -> QuerySet[Membership]:
 
 
 def habilitations_of_user(*, user) -> QuerySet[Habilitation]:
-    """"Mes habilitations": the explicit profiles (managers also hold every open space)."""
+    """ "Mes habilitations": the explicit profiles (managers also hold every open space)."""
     return (
-        Habilitation.objects.filter(user=user, structure__memberships__user=user, structure__memberships__is_active=True)
+        Habilitation.objects.filter(
+            user=user, structure__memberships__user=user, structure__memberships__is_active=True
+        )
         .distinct()
         .select_related("structure", "service")
         .order_by("structure__identifier", "service__code", "space")
@@ -104,7 +106,11 @@ def approvals_history(*, user, limit: int = 50) -> tuple[list[MembershipRequest]
 
 
 def requests_of_user(*, user) -> QuerySet[MembershipRequest]:
-    return MembershipRequest.objects.filter(user=user).select_related("structure", "service").order_by("-created_at")
+    return (
+        MembershipRequest.objects.filter(user=user)
+        .select_related("structure", "service")
+        .order_by("-created_at")
+    )
 
 
 def structures_for_membership_search(*, text: str, limit: int = 20) -> list[Structure]:
