@@ -49,7 +49,9 @@ urlpatterns = [
     path("structures/<int:structure_id>/", organisation.structure_detail, name="structure_detail"),
     path("structures/<int:structure_id>/modifier/", organisation.structure_edit, name="structure_edit"),
     path("structures/<int:structure_id>/statut/", organisation.structure_status, name="structure_status"),
-    path("structures/<int:structure_id>/historique/", organisation.structure_history, name="structure_history"),
+    path(
+        "structures/<int:structure_id>/historique/", organisation.structure_history, name="structure_history"
+    ),
     path("structures/<int:structure_id>/espaces/", organisation.structure_space, name="structure_space"),
     path("structures/<int:structure_id>/services/nouveau/", organisation.service_edit, name="service_create"),
     path(
