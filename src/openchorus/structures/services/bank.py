@@ -415,7 +415,9 @@ def bank_account_update(
         raise ApplicationError(
             _("Le champ %(field)s ne peut pas être modifié.") % {"field": field}, field=field
         )
-    account = BankAccount.objects.select_for_update().select_related("structure").get(pk=account.pk)
+    account = (
+        BankAccount.objects.select_for_update(of=("self",)).select_related("structure").get(pk=account.pk)
+    )
     before = audit_snapshot(account)
     current = {name: getattr(account, name) for name in ACCOUNT_FIELDS}
     values = _clean(account.structure, {**current, **changes}, exclude_pk=account.pk)
@@ -448,7 +450,9 @@ def bank_account_set_status(*, actor, account: BankAccount, status: str) -> Bank
     require(actor, "manage_bank_accounts", account.structure)
     if status not in Status.values:
         raise ApplicationError(_("Statut inconnu."), field="status")
-    account = BankAccount.objects.select_for_update().select_related("structure").get(pk=account.pk)
+    account = (
+        BankAccount.objects.select_for_update(of=("self",)).select_related("structure").get(pk=account.pk)
+    )
     if account.status == status:
         return account
     if status == Status.ACTIVE:

@@ -120,7 +120,9 @@ def attachment_remove(*, actor, attachment: Attachment) -> Attachment:
     """Withdraw an attachment: it is deactivated, never deleted (invoices may carry it)."""
     require(actor, "manage_attachments", attachment.structure)
     attachment = (
-        Attachment.objects.select_for_update().select_related("structure", "stored").get(pk=attachment.pk)
+        Attachment.objects.select_for_update(of=("self",))
+        .select_related("structure", "stored")
+        .get(pk=attachment.pk)
     )
     if not attachment.is_active:
         raise ApplicationError(
@@ -261,7 +263,9 @@ def billing_mandate_subscribe(
 def billing_mandate_revoke(*, actor, mandate: BillingMandate) -> BillingMandate:
     """End a mandate: invoices can no longer be entered in the form until a new one is subscribed."""
     require(actor, "manage_mandate", mandate.structure)
-    mandate = BillingMandate.objects.select_for_update().select_related("structure").get(pk=mandate.pk)
+    mandate = (
+        BillingMandate.objects.select_for_update(of=("self",)).select_related("structure").get(pk=mandate.pk)
+    )
     if mandate.revoked_at is not None:
         raise ApplicationError(
             _("Ce mandat de facturation est déjà révoqué."), extra={"code": "already_revoked"}

@@ -137,7 +137,7 @@ def membership_request_approve(
     *, actor, request: MembershipRequest, role: str = Role.USER, comment: str = ""
 ) -> Membership:
     request = (
-        MembershipRequest.objects.select_for_update()
+        MembershipRequest.objects.select_for_update(of=("self",))
         .select_related("structure", "service", "user")
         .get(pk=request.pk)
     )
@@ -178,7 +178,9 @@ def membership_request_approve(
 @transaction.atomic
 def membership_request_refuse(*, actor, request: MembershipRequest, comment: str = "") -> MembershipRequest:
     request = (
-        MembershipRequest.objects.select_for_update().select_related("structure", "user").get(pk=request.pk)
+        MembershipRequest.objects.select_for_update(of=("self",))
+        .select_related("structure", "user")
+        .get(pk=request.pk)
     )
     require(actor, "decide_requests", request.structure)
     if request.status != RequestStatus.REQUESTED:
@@ -260,7 +262,9 @@ def _end_membership(*, actor, membership: Membership) -> None:
 def membership_detach_self(*, user, membership: Membership) -> None:
     """ORG-8: a user leaves a structure or service. The primary manager transfers the role first."""
     membership = (
-        Membership.objects.select_for_update().select_related("structure", "user").get(pk=membership.pk)
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("structure", "user")
+        .get(pk=membership.pk)
     )
     if membership.user_id != user.pk or not membership.is_active:
         raise ApplicationError(_("Ce rattachement n'est pas le vôtre."), extra={"code": "forbidden"})
@@ -279,7 +283,9 @@ def membership_detach_self(*, user, membership: Membership) -> None:
 def membership_end(*, actor, membership: Membership) -> None:
     """A manager removes a member (never the primary manager)."""
     membership = (
-        Membership.objects.select_for_update().select_related("structure", "user").get(pk=membership.pk)
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("structure", "user")
+        .get(pk=membership.pk)
     )
     require(actor, "manage_members", membership.structure)
     if membership.role == Role.PRIMARY_MANAGER:
@@ -293,7 +299,9 @@ def membership_end(*, actor, membership: Membership) -> None:
 def membership_set_role(*, actor, membership: Membership, role: str) -> Membership:
     """Make a member secondary manager or simple user. The primary role moves only by transfer."""
     membership = (
-        Membership.objects.select_for_update().select_related("structure", "user").get(pk=membership.pk)
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("structure", "user")
+        .get(pk=membership.pk)
     )
     require(actor, "manage_members", membership.structure)
     if role not in (Role.USER, Role.SECONDARY_MANAGER):
@@ -354,7 +362,7 @@ def primary_transfer(*, actor, structure: Structure, new_primary_email: str) -> 
         structure=structure, role=Role.PRIMARY_MANAGER, is_active=True
     )
     target = (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .filter(
             structure=structure,
             user__email=normalize_login_email(new_primary_email),
@@ -385,7 +393,7 @@ def primary_appoint_on_deactivation(*, user) -> list[Structure]:
     most recently becomes primary. Returns the structures left with no manager to appoint."""
     orphaned: list[Structure] = []
     for former in (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .filter(user=user, role=Role.PRIMARY_MANAGER, is_active=True)
         .select_related("structure")
     ):

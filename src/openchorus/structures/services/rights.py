@@ -112,7 +112,7 @@ def space_subscription_request(
 @transaction.atomic
 def space_subscription_decide(*, actor, subscription: SpaceSubscription, approve: bool) -> SpaceSubscription:
     subscription = (
-        SpaceSubscription.objects.select_for_update()
+        SpaceSubscription.objects.select_for_update(of=("self",))
         .select_related("structure", "user")
         .get(pk=subscription.pk)
     )
