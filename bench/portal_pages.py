@@ -57,15 +57,32 @@ def main() -> int:
             "login-password": os.environ["OPENCHORUS_DEMO_PASSWORD"],
         },
     )
+    pierre = Client()
+    pierre.post(
+        "/connexion/",
+        {
+            "login-email": "pierre.dubois@delices-de-savoie.fr",
+            "login-password": os.environ["OPENCHORUS_DEMO_PASSWORD"],
+        },
+    )
+    from openchorus.structures.models import Structure
+
+    delices = Structure.objects.get(identifier="73150001300016").pk
     rows = [
         ("GET / (public home)", measure(anonymous, "/", args.requests)),
         ("GET /aide/", measure(anonymous, "/aide/", args.requests)),
         ("GET /accueil/ (connected home)", measure(signed_in, "/accueil/", args.requests)),
         ("GET /mon-compte/", measure(signed_in, "/mon-compte/", args.requests)),
+        (
+            "GET /activites-gestionnaire/ (manager)",
+            measure(pierre, "/activites-gestionnaire/", args.requests),
+        ),
+        ("GET /structures/<id>/ (manager)", measure(pierre, f"/structures/{delices}/", args.requests)),
+        ("GET /approbations/ (manager)", measure(pierre, "/approbations/", args.requests)),
     ]
     print(f"portal pages, {args.requests} requests each, Python {sys.version.split()[0]}, SQLite")
     for name, (median, p95) in rows:
-        print(f"  {name:35} median {median:6.2f} ms   p95 {p95:6.2f} ms")
+        print(f"  {name:42} median {median:6.2f} ms   p95 {p95:6.2f} ms")
     return 0
 
 

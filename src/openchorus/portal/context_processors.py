@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from openchorus.portal.navigation import tabs_for
-from openchorus.structures.access import managed_structure_ids
+from openchorus.structures.access import managed_structure_ids, rights_for
 from openchorus.structures.selectors import approvals_pending_count
 
 
@@ -23,6 +23,8 @@ def _url_or_empty(name: str) -> str:
 def portal(request):
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
+    rights = rights_for(user) if signed_in else {}
+    managed = managed_structure_ids(user, rights)
     return {
         "SITE_CONFIG": SimpleNamespace(
             site_title=settings.SITE_TITLE,
@@ -33,9 +35,7 @@ def portal(request):
             mourning=False,
             beta_tag=False,
         ),
-        "nav_tabs": tabs_for(user) if signed_in else [],
-        "approvals_count": approvals_pending_count(user=user)
-        if signed_in and managed_structure_ids(user)
-        else None,
+        "nav_tabs": tabs_for(user, rights) if signed_in else [],
+        "approvals_count": approvals_pending_count(structure_ids=managed) if managed else None,
         "directory_url": _url_or_empty("directory:search"),
     }

@@ -54,9 +54,9 @@ SPACE_PAGES = {
 }
 
 
-def tabs_for(user) -> list[NavItem]:
+def tabs_for(user, rights=None) -> list[NavItem]:
     """The navigation tabs of a signed-in user: the home, the spaces held, "Mon compte"."""
-    held = access.spaces_held(user)
+    held = access.spaces_held(user, rights)
     spaces = [NavItem(Space(space).label, url) for space, url in SPACE_PAGES.items() if space in held]
     return _existing(
         [

@@ -169,18 +169,22 @@ def space_grant(user, structure: Structure, space: str) -> SpaceGrant | None:
     return rights.spaces.get(space) if rights else None
 
 
-def spaces_held(user) -> set[str]:
-    """Every space a user holds on at least one structure (for the navigation tabs)."""
+def spaces_held(user, rights: dict[int, StructureRights] | None = None) -> set[str]:
+    """Every space a user holds on at least one structure (for the navigation tabs).
+
+    `rights` lets a caller that already computed `rights_for(user)` reuse it (one page, one read).
+    """
     held: set[str] = set()
-    for rights in rights_for(user).values():
-        held.update(rights.spaces)
-        if rights.administers:
+    for granted in (rights_for(user) if rights is None else rights).values():
+        held.update(granted.spaces)
+        if granted.administers:
             held.add(Space.MANAGER_ACTIVITIES)
     return held
 
 
-def managed_structure_ids(user) -> list[int]:
-    return [sid for sid, rights in rights_for(user).items() if rights.administers]
+def managed_structure_ids(user, rights: dict[int, StructureRights] | None = None) -> list[int]:
+    all_rights = rights_for(user) if rights is None else rights
+    return [sid for sid, granted in all_rights.items() if granted.administers]
 
 
 def space_scope(

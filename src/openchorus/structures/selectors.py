@@ -83,9 +83,16 @@ def approvals_pending(*, user) -> tuple[list[MembershipRequest], list[SpaceSubsc
     return requests, subscriptions
 
 
-def approvals_pending_count(*, user) -> int:
-    requests, subscriptions = approvals_pending(user=user)
-    return len(requests) + len(subscriptions)
+def approvals_pending_count(*, structure_ids: list[int]) -> int:
+    """Pending requests on these structures (the caller passes the ones the user administers)."""
+    return (
+        MembershipRequest.objects.filter(
+            structure_id__in=structure_ids, status=RequestStatus.REQUESTED
+        ).count()
+        + SpaceSubscription.objects.filter(
+            structure_id__in=structure_ids, status=RequestStatus.REQUESTED
+        ).count()
+    )
 
 
 def approvals_history(*, user, limit: int = 50) -> tuple[list[MembershipRequest], list[SpaceSubscription]]:

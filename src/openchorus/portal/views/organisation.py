@@ -96,7 +96,7 @@ def manager_activities(request):
             "structures": structures,
             "requests_history": requests_history,
             "subscriptions_history": subscriptions_history,
-            "pending_count": selectors.approvals_pending_count(user=request.user),
+            "pending_count": selectors.approvals_pending_count(structure_ids=[s.pk for s in structures]),
         },
     )
 
