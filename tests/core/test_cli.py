@@ -86,3 +86,17 @@ def test_serve_migrates_loads_demo_and_answers_on_the_port(tmp_path):
         output = process.communicate(timeout=30)[0]
     assert "manuela.martin@delices-de-savoie.fr" in output
     assert f"http://127.0.0.1:{port}/" in output
+
+
+def test_cli_convert_and_extract_reach_the_einvoice_commands(tmp_path, capsys):
+    """The `openchorus` command dispatches the e-invoice tools (no database needed)."""
+    from tests.conftest import require
+
+    corpus = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+    require(corpus.is_dir(), "the shared test corpus is missing")
+    source = corpus / "cen-en16931" / "cii" / "examples" / "CII_example1.xml"
+    target = tmp_path / "out.xml"
+    assert main(["convert", str(source), "--to", "ubl", "-o", str(target)]) == 0
+    assert b"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" in target.read_bytes()
+    assert main(["extract", str(tmp_path / "missing.pdf")]) == 2
+    assert "missing.pdf" in capsys.readouterr().err
