@@ -45,6 +45,6 @@ def corpus_files(*patterns: str) -> list[str]:
 
 
 def corpus_params(*patterns: str) -> list[str]:
-    """Like `corpus_files`, but with one placeholder when the corpus is absent so that the
+    """Like `corpus_files`, but with one stand-in parameter when the corpus is absent so that the
     parametrised test still runs once and skips (or fails in CI) through the `corpus` fixture."""
     return corpus_files(*patterns) or ["<corpus missing>"]

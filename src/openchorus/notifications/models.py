@@ -11,7 +11,7 @@ class FeedEvent(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_events")
     kind = models.CharField(_("type"), max_length=40, choices=FeedEventKind.choices)
     link = models.CharField(max_length=300, blank=True)
-    params = models.JSONField(default=dict, blank=True)  # values for the message's placeholders
+    params = models.JSONField(default=dict, blank=True)  # values for the message's %(name)s fields
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
