@@ -1,0 +1,157 @@
+"""The code lists, formats and helpers the BR-FR rule modules share."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from ...model import Identifier, Invoice
+from ..engine import Hit
+
+TYPE_CODES = frozenset(
+    [
+        "380",
+        "389",
+        "393",
+        "501",
+        "386",
+        "500",
+        "384",
+        "471",
+        "472",
+        "473",
+        "261",
+        "262",
+        "381",
+        "396",
+        "502",
+        "503",
+    ]
+)
+BILLING_FRAMES = frozenset(
+    [
+        "B1",
+        "S1",
+        "M1",
+        "B2",
+        "S2",
+        "M2",
+        "S3",
+        "B4",
+        "S4",
+        "M4",
+        "S5",
+        "S6",
+        "B7",
+        "S7",
+        "B8",
+        "S8",
+        "M8",
+        "B9",
+        "S9",
+        "M9",
+    ]
+)
+VAT_CATEGORIES = frozenset({"S", "E", "AE", "K", "G", "O", "Z"})
+VAT_RATES = frozenset(
+    [
+        "0",
+        "0.0",
+        "0.00",
+        "10",
+        "10.0",
+        "10.00",
+        "13",
+        "13.0",
+        "13.00",
+        "20",
+        "20.0",
+        "20.00",
+        "8.5",
+        "8.50",
+        "19.6",
+        "19.60",
+        "2.1",
+        "2.10",
+        "5.5",
+        "5.50",
+        "7",
+        "7.0",
+        "7.00",
+        "20.6",
+        "20.60",
+        "1.05",
+        "0.9",
+        "0.90",
+        "1.75",
+        "9.2",
+        "9.20",
+        "9.6",
+        "9.60",
+    ]
+)
+BAR_TREATMENTS = frozenset({"B2B", "B2BINT", "B2C", "B2CINT", "OUTOFSCOPE", "ARCHIVEONLY"})
+CORRECTIVE_TYPES = frozenset({"384", "471", "472", "473"})
+CREDIT_TYPES = frozenset({"261", "381", "396", "502", "503"})
+ADVANCE_TYPES = frozenset({"386", "500", "503"})
+MANDATORY_NOTES = ("PMT", "PMD", "AAB")
+
+_ID_FORMAT = re.compile(r"[A-Za-z0-9+\-_/]+")
+_ADDRESS_FORMAT = re.compile(r"[A-Za-z0-9+\-_.]+")
+_SIRET = re.compile(r"\d{14}")
+_SIREN = re.compile(r"\d{9}")
+
+
+def _blank(value: str | None) -> bool:
+    return value is None or not value.strip()
+
+
+def _fmt(value: Decimal) -> str:
+    """A decimal as written, without an exponent (``str`` is faster and agrees when it has none)."""
+    text = str(value)
+    return text if "E" not in text else format(value, "f")
+
+
+def _digits_ok(value: Decimal | None, decimals: int, positive: bool = False) -> bool:
+    """The BR-FR decimal formats: at most 19 digits, at most `decimals` decimals."""
+    if value is None:
+        return True
+    text = str(value)  # fast, and as written unless the exponent form is needed
+    if "E" not in text:
+        if positive and text.startswith("-"):
+            return False
+        whole, _, fraction = text.lstrip("-").partition(".")
+        return len(fraction) <= decimals and len(whole) + len(fraction) <= 19
+    sign, digits, exponent = value.as_tuple()
+    if (positive and sign) or not isinstance(exponent, int):
+        return False
+    fraction_digits = -exponent if exponent < 0 else 0
+    whole_digits = max(1, len(digits) + exponent)  # as format(value, "f") writes it
+    return fraction_digits <= decimals and whole_digits + fraction_digits <= 19
+
+
+def _value(detail: str | None) -> Hit:
+    return Hit("", f"(valeur : « {detail} »)", f"(value: '{detail}')")
+
+
+def _at(path: str, hit: Hit) -> Hit:
+    return Hit(path, hit.detail_fr, hit.detail_en)
+
+
+def _siren_of(legal: Identifier | None) -> str | None:
+    return legal.value if legal is not None and legal.scheme_id == "0002" else None
+
+
+def _rates(inv: Invoice) -> Iterator[tuple[str, Decimal | None]]:
+    for i, vat in enumerate(inv.vat_breakdown):
+        yield f"vat_breakdown[{i}].rate", vat.rate
+    for kind in ("allowances", "charges"):
+        for i, item in enumerate(getattr(inv, kind)):
+            yield f"{kind}[{i}].vat_rate", item.vat_rate
+    for i, line in enumerate(inv.lines):
+        yield f"lines[{i}].vat.rate", line.vat.rate
+
+
+def _frame(inv: Invoice) -> str:
+    return (inv.business_process_type or "").strip()

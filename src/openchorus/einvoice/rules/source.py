@@ -1,0 +1,147 @@
+"""What the source document holds beyond the model: which business groups are present at all.
+
+The model keeps no empty group: an empty ``cac:PostalAddress`` or ``cac:LegalMonetaryTotal`` reads
+as a missing one. The official rules distinguish the two (a present but empty address breaks
+BR-09, not BR-08), so the rules that depend on group presence ask a `SourceView` when the document
+is at hand, and fall back on the model otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+from lxml import etree
+
+from ..detect import NS_CII, NS_UBL_CREDIT_NOTE, NS_UBL_INVOICE
+from ..xml import location_of
+
+_CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+_CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+_RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+_NS = {"cac": _CAC, "cbc": _CBC, "ram": _RAM, "rsm": NS_CII}
+_CURRENCY_IDS = etree.XPath("//@currencyID", smart_strings=False)
+_UBL_VAT_TOTALS = "cac:TaxTotal/cbc:TaxAmount"
+_CII_VAT_TOTALS = (
+    "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/"
+    "ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxTotalAmount"
+)
+_LINE = re.compile(r"lines\[(\d+)\]\.(.+)")
+
+_UBL = {
+    "seller.address": "cac:AccountingSupplierParty/cac:Party/cac:PostalAddress",
+    "buyer.address": "cac:AccountingCustomerParty/cac:Party/cac:PostalAddress",
+    "tax_representative.address": "cac:TaxRepresentativeParty/cac:PostalAddress",
+    "totals": "cac:LegalMonetaryTotal",
+    "invoicing_period": "cac:InvoicePeriod",
+    "preceding_invoices": "cac:BillingReference",
+}
+_UBL_LINE = {"period": "cac:InvoicePeriod"}
+
+_CII_AGREEMENT = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement"
+_CII_SETTLEMENT = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
+_CII = {
+    "seller.address": f"{_CII_AGREEMENT}/ram:SellerTradeParty/ram:PostalTradeAddress",
+    "buyer.address": f"{_CII_AGREEMENT}/ram:BuyerTradeParty/ram:PostalTradeAddress",
+    "tax_representative.address": f"{_CII_AGREEMENT}/ram:SellerTaxRepresentativeTradeParty/ram:PostalTradeAddress",
+    "totals": f"{_CII_SETTLEMENT}/ram:SpecifiedTradeSettlementHeaderMonetarySummation",
+    "invoicing_period": f"{_CII_SETTLEMENT}/ram:BillingSpecifiedPeriod",
+    "preceding_invoices": f"{_CII_SETTLEMENT}/ram:InvoiceReferencedDocument",
+}
+_CII_LINES = "rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem"
+_CII_LINE = {"period": "ram:SpecifiedLineTradeSettlement/ram:BillingSpecifiedPeriod"}
+
+
+class SourceView(Protocol):
+    """Questions about the source document that the model cannot answer."""
+
+    def count(self, group: str) -> int:
+        """How many elements of a business group the document holds (by model path; ``lines[*].x``
+        counts the groups ``x`` of all the lines)."""
+        ...
+
+    def currency_ids(self) -> list[str]:
+        """The distinct ``currencyID`` attribute values of the document, in document order."""
+        ...
+
+    def locate_currency_id(self, currency: str) -> str:
+        """The location of the first element whose ``currencyID`` is `currency`."""
+        ...
+
+    def vat_total_currencies(self) -> list[str]:
+        """The currency of each invoice total VAT amount (BT-110 and BT-111 candidates)."""
+        ...
+
+
+class XmlSourceView:
+    """A `SourceView` over a parsed UBL or CII document."""
+
+    __slots__ = ("_counts", "_groups", "_line_groups", "_line_path", "_lines", "_root", "_vat_totals")
+
+    def __init__(self, root: etree._Element) -> None:
+        tag = str(root.tag)
+        namespace = tag[1:].partition("}")[0] if tag.startswith("{") else ""
+        self._root = root
+        self._counts: dict[str, int] = {}
+        if namespace in (NS_UBL_INVOICE, NS_UBL_CREDIT_NOTE):
+            line = "cac:CreditNoteLine" if namespace == NS_UBL_CREDIT_NOTE else "cac:InvoiceLine"
+            self._groups, self._line_groups, self._line_path = _UBL, _UBL_LINE, line
+            self._lines = root.findall(line, _NS)
+            self._vat_totals = _UBL_VAT_TOTALS
+        elif namespace == NS_CII:
+            self._groups, self._line_groups, self._line_path = _CII, _CII_LINE, _CII_LINES
+            self._lines = root.findall(_CII_LINES, _NS)
+            self._vat_totals = _CII_VAT_TOTALS
+        else:
+            self._groups, self._line_groups, self._line_path = {}, {}, ""
+            self._lines, self._vat_totals = [], ""
+
+    def count(self, group: str) -> int:
+        found = self._counts.get(group)
+        if found is not None:
+            return found
+        if group.startswith("lines[*]."):
+            path = self._line_groups.get(group[len("lines[*].") :])
+            found = (
+                len(self._root.findall(f"{self._line_path}/{path}", _NS)) if path and self._line_path else 0
+            )
+            self._counts[group] = found
+            return found
+        match = _LINE.fullmatch(group)
+        if match:
+            index, sub = int(match.group(1)), match.group(2)
+            path = self._line_groups.get(sub)
+            parent = self._lines[index] if index < len(self._lines) else None
+            if path is None or parent is None or not self._any_line_has(sub, path):
+                found = 0
+            else:
+                found = len(parent.findall(path, _NS))
+        else:
+            path = self._groups.get(group)
+            found = len(self._root.findall(path, _NS)) if path is not None else 0
+        self._counts[group] = found
+        return found
+
+    def _any_line_has(self, sub: str, path: str) -> bool:
+        """Whether any line has the group (one search instead of one per line, usually none)."""
+        key = f"lines[*].{sub}"
+        found = self._counts.get(key)
+        if found is None:
+            found = 1 if self._root.find(f"{self._line_path}/{path}", _NS) is not None else 0
+            self._counts[key] = found
+        return found > 0
+
+    def currency_ids(self) -> list[str]:
+        values: list[str] = [str(value) for value in _CURRENCY_IDS(self._root)]
+        return list(dict.fromkeys(values))
+
+    def locate_currency_id(self, currency: str) -> str:
+        for element in self._root.iter():
+            if element.get("currencyID") == currency:
+                return location_of(element)
+        return ""
+
+    def vat_total_currencies(self) -> list[str]:
+        if not self._vat_totals:
+            return []
+        return [(e.get("currencyID") or "").strip() for e in self._root.findall(self._vat_totals, _NS)]
