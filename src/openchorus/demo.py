@@ -83,6 +83,9 @@ def demo_load() -> DemoReport:
             )
         report.logins.append((email, role))
     _demo_organisation()
+    from openchorus.directory.demo import directory_demo_load
+
+    directory_demo_load()
     if not News.objects.exists():
         News.objects.create(
             title_fr="[Information] - Modalités de contact du support",
@@ -116,7 +119,7 @@ def demo_load() -> DemoReport:
 
 
 def _demo_organisation() -> None:
-    """"Les Délices de Savoie" as the webinar leaves it (seed 001, sections 3 and 5): Pierre is the
+    """ "Les Délices de Savoie" as the webinar leaves it (seed 001, sections 3 and 5): Pierre is the
     primary manager, Manuela a simple user habilitated on the catering service only."""
     from openchorus.structures.enums import Level, Role, Space, StructureKind
     from openchorus.structures.models import Structure
@@ -144,7 +147,11 @@ def _demo_organisation() -> None:
     )
     memberships.primary_transfer(actor=manuela, structure=delices, new_primary_email=pierre.email)
     catering = structure_services.service_create(
-        actor=pierre, structure=delices, code="TRAITEUR", label="Service traiteur", start_date=date(2026, 1, 1)
+        actor=pierre,
+        structure=delices,
+        code="TRAITEUR",
+        label="Service traiteur",
+        start_date=date(2026, 1, 1),
     )
     structure_services.service_create(
         actor=pierre,
@@ -156,5 +163,10 @@ def _demo_organisation() -> None:
     for habilitation in manuela.habilitations.filter(structure=delices, service__isnull=True):
         rights.habilitation_remove(actor=pierre, habilitation=habilitation)
     rights.habilitation_set(
-        actor=pierre, user=manuela, structure=delices, service=catering, space=Space.SENT_INVOICES, level=Level.EDIT
+        actor=pierre,
+        user=manuela,
+        structure=delices,
+        service=catering,
+        space=Space.SENT_INVOICES,
+        level=Level.EDIT,
     )

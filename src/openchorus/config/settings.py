@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "openchorus.accounts",
     "openchorus.audit",
     "openchorus.structures",
+    "openchorus.directory",
     "openchorus.notifications",
     "openchorus.assistant",
     "openchorus.portal",

@@ -11,6 +11,7 @@ def health(request):
 
 urlpatterns = [
     path("", include("openchorus.portal.urls")),
+    path("annuaire/", include("openchorus.portal.urls_directory")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
 ]

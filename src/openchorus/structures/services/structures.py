@@ -34,6 +34,13 @@ PUBLIC_PARAMETERS = [
 SERVICE_FIELDS = ["code", "label", "description", "start_date", "end_date", "status", "engagement_required"]
 
 
+def _directory_refresh(structure: Structure) -> None:
+    """Keep the public directory's word index in step (DIR-3); it only indexes public structures."""
+    from openchorus.directory.services import directory_index_refresh
+
+    directory_index_refresh(structure_ids=[structure.pk])
+
+
 def _search_text(structure: Structure) -> str:
     parts = [structure.legal_name, structure.label, structure.identifier, structure.city, structure.postcode]
     return search_normalize(" ".join(p for p in parts if p))
@@ -124,6 +131,7 @@ def structure_create(*, actor, identifier_type: str, identifier: str, kind: str,
         after={"user": actor.email, "role": Role.PRIMARY_MANAGER},
     )
     feed_event_add(user=actor, kind=FeedEventKind.STRUCTURE_CREATED, structure=structure.legal_name)
+    _directory_refresh(structure)
     return structure
 
 
@@ -145,6 +153,7 @@ def structure_update(*, actor, structure: Structure, **values) -> Structure:
             before=before,
             after=after,
         )
+        _directory_refresh(structure)
     return structure
 
 
