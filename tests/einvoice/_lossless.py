@@ -54,7 +54,9 @@ def _short_path(element: etree._Element) -> str:
 def unread_values(result: ReadResult) -> list[str]:
     """Paths of the source's non-empty leaf values that the reader did not take into the model."""
     root = parse_xml(result.xml)
-    read_lines = {(location.element.sourceline, location.element.tag) for location in result.locations.values()}
+    read_lines = {
+        (location.element.sourceline, location.element.tag) for location in result.locations.values()
+    }
     lost = []
     for element in root.iter():
         if not isinstance(element.tag, str) or len(element) or not (element.text or "").strip():

@@ -74,11 +74,21 @@ def full_line(number: int, *, rate: Decimal = STANDARD_RATE) -> InvoiceLine:
         buyer_accounting_reference=f"6063-{number}",
         period=Period(start_date=date(2026, 1, 1), end_date=date(2026, 1, 31)),
         allowances=(
-            LineAllowanceCharge(amount=D("1.00"), base_amount=D("10.00"), percentage=D("10"), reason="Remise", reason_code="95"),
+            LineAllowanceCharge(
+                amount=D("1.00"),
+                base_amount=D("10.00"),
+                percentage=D("10"),
+                reason="Remise",
+                reason_code="95",
+            ),
         ),
         charges=(
             LineAllowanceCharge(
-                amount=D("0.50"), base_amount=D("5.00"), percentage=D("10"), reason="Emballage", reason_code="ABL"
+                amount=D("0.50"),
+                base_amount=D("5.00"),
+                percentage=D("10"),
+                reason="Emballage",
+                reason_code="ABL",
             ),
         ),
         price=Price(
@@ -136,18 +146,25 @@ def full_invoice(*, lines: int = 3, type_code: str = "380") -> Invoice:
         ),
         business_process_type="A1",
         customization_id=EN16931,
-        preceding_invoices=(PrecedingInvoiceReference(reference="FA-2025-0999", issue_date=date(2025, 12, 1)),),
+        preceding_invoices=(
+            PrecedingInvoiceReference(reference="FA-2025-0999", issue_date=date(2025, 12, 1)),
+        ),
         seller=Seller(
             name="Fournitures Durand SAS",
             trading_name="Durand Bureau",
-            identifiers=(Identifier(value="ID-INTERNE-1"), Identifier(value="73282932000074", scheme_id="0009")),
+            identifiers=(
+                Identifier(value="ID-INTERNE-1"),
+                Identifier(value="73282932000074", scheme_id="0009"),
+            ),
             legal_registration=Identifier(value="732829320", scheme_id="0002"),
             vat_identifier="FR44732829320",
             tax_registration_identifier="FISC-12",
             additional_legal_information="SAS au capital de 10 000 €, RCS Paris 732 829 320",
             electronic_address=Identifier(value="73282932000074", scheme_id="0009"),
             address=address("Vendeur"),
-            contact=Contact(point="Service facturation", telephone="+33 1 23 45 67 89", email="factu@durand.example"),
+            contact=Contact(
+                point="Service facturation", telephone="+33 1 23 45 67 89", email="factu@durand.example"
+            ),
         ),
         buyer=Buyer(
             name="Commune de Saint-Exemple",
@@ -157,7 +174,9 @@ def full_invoice(*, lines: int = 3, type_code: str = "380") -> Invoice:
             vat_identifier="FR11217500016",
             electronic_address=Identifier(value="21750001600019", scheme_id="0009"),
             address=address("Acheteur"),
-            contact=Contact(point="Direction des achats", telephone="+33 1 98 76 54 32", email="achats@mairie.example"),
+            contact=Contact(
+                point="Direction des achats", telephone="+33 1 98 76 54 32", email="achats@mairie.example"
+            ),
         ),
         payee=Payee(
             name="Affactureur SA",
@@ -242,7 +261,9 @@ def full_invoice(*, lines: int = 3, type_code: str = "380") -> Invoice:
                 reference="ANNEXE-1",
                 description="Bordereau de livraison",
                 external_uri="https://example.org/annexe-1.pdf",
-                attachment=BinaryObject(content=b"%PDF-1.4 annexe", mime_code="application/pdf", filename="annexe-1.pdf"),
+                attachment=BinaryObject(
+                    content=b"%PDF-1.4 annexe", mime_code="application/pdf", filename="annexe-1.pdf"
+                ),
             ),
         ),
         lines=the_lines,
@@ -290,7 +311,9 @@ _ADDRESS = st.builds(
 _CONTACT = st.builds(Contact, point=_opt(_TEXT), telephone=_opt(_TEXT), email=_opt(_TEXT)).filter(
     lambda contact: contact != Contact()
 )
-_PERIOD = st.builds(Period, start_date=_opt(_DATE), end_date=_opt(_DATE)).filter(lambda period: period != Period())
+_PERIOD = st.builds(Period, start_date=_opt(_DATE), end_date=_opt(_DATE)).filter(
+    lambda period: period != Period()
+)
 
 
 @st.composite
@@ -449,7 +472,9 @@ def invoices(draw: st.DrawFn) -> Invoice:
         notes=tuple(
             draw(
                 st.lists(
-                    st.builds(Note, subject_code=_opt(st.sampled_from(["AAB", "PMD", "PMT", "REG"])), text=_TEXT),
+                    st.builds(
+                        Note, subject_code=_opt(st.sampled_from(["AAB", "PMD", "PMT", "REG"])), text=_TEXT
+                    ),
                     max_size=3,
                 )
             )
@@ -457,7 +482,11 @@ def invoices(draw: st.DrawFn) -> Invoice:
         business_process_type=draw(_opt(_TEXT)),
         customization_id=draw(st.sampled_from([EN16931, *CUSTOMIZATION_IDS.values()])),
         preceding_invoices=tuple(
-            draw(st.lists(st.builds(PrecedingInvoiceReference, reference=_TEXT, issue_date=_opt(_DATE)), max_size=2))
+            draw(
+                st.lists(
+                    st.builds(PrecedingInvoiceReference, reference=_TEXT, issue_date=_opt(_DATE)), max_size=2
+                )
+            )
         ),
         seller=draw(_seller()),
         buyer=draw(_BUYER),

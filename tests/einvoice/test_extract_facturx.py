@@ -13,7 +13,11 @@ def test_extract_facturx_reports_embedded_xml_values(corpus, capsys):
     invoice = read(path.read_bytes()).invoice
     assert extract.run([str(path), "--json"]) == 0
     document = json.loads(capsys.readouterr().out)
-    assert document["invoice_number"] == {"value": invoice.number, "confidence": 1.0, "where": {"source": "xml"}}
+    assert document["invoice_number"] == {
+        "value": invoice.number,
+        "confidence": 1.0,
+        "where": {"source": "xml"},
+    }
     assert document["issue_date"]["value"] == invoice.issue_date.isoformat()
     assert document["total_incl_vat"]["value"] == f"{invoice.totals.total_with_vat:.2f}"
     assert document["scanned"] is False

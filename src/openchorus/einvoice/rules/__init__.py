@@ -5,6 +5,9 @@
   are judged by the subsets their schematrons keep), ``"fr"``
   (BR-FR, fatal), ``"fr-warning"`` (BR-FR as warnings, the FNFE transition variant) and
   ``"chorus"`` (identifiers, billing frames, the mandatory mentions of décret 2019-748);
+- ``validate_read(result, ...)`` judges a read document, locating findings in the source file; for
+  a UBL document, ``"en16931"`` also brings the CEN artefact's UBL syntax rules (UBL-SR, UBL-DT,
+  `ubl_syntax`), which judge the XML tree rather than the model;
 - ``validate_file(data, ...)`` reads a file (UBL, CII, Factur-X PDF), checks it against its XSD and
   then against the rule sets, natively or, with ``strict=True``, through the official artefacts
   (`einvoice.strict`) for EN 16931 and BR-FR. An unreadable file raises `EInvoiceError`.
@@ -20,7 +23,7 @@ from lxml import etree
 from ..errors import Issue, Severity
 from ..model import Invoice, Profile
 from ..syntaxes import ReadResult
-from . import chorus, en16931, fr
+from . import chorus, en16931, fr, ubl_syntax
 from .engine import Hit, Rule, RuleSet, run_rules
 from .source import XmlSourceView
 
@@ -65,7 +68,9 @@ def rule_sets_for(names: Iterable[RuleSetLike], profile: Profile | None) -> list
 
 
 _KNOWN: dict[str, Rule] = {
-    rule.rule_id: rule for rule_set in (en16931.RULE_SET, fr.FATAL, chorus.RULE_SET) for rule in rule_set
+    rule.rule_id: rule
+    for rule_set in (en16931.RULE_SET, ubl_syntax.RULE_SET, fr.FATAL, chorus.RULE_SET)
+    for rule in rule_set
 }
 
 
@@ -128,8 +133,12 @@ def validate_read(
     unreadable = _unreadable(result)
     family = _syntax_family(result)
     source = XmlSourceView(_root_of(result))
+    resolved = rule_sets_for(rule_sets, chosen)
+    if family == "ubl" and "en16931" in rule_sets:
+        # The CEN UBL artefact also binds the syntax (UBL-SR, UBL-DT): judged on the XML tree.
+        resolved.insert(1 + list(rule_sets).index("en16931"), ubl_syntax.RULE_SET)
     issues: list[Issue] = []
-    for rule_set in rule_sets_for(rule_sets, chosen):
+    for rule_set in resolved:
         issues.extend(
             run_rules(
                 result.invoice,

@@ -9,7 +9,8 @@ is at hand, and fall back on the model otherwise.
 from __future__ import annotations
 
 import re
-from typing import Protocol
+from collections.abc import Callable
+from typing import Protocol, TypeVar, cast
 
 from lxml import etree
 
@@ -26,6 +27,7 @@ _CII_VAT_TOTALS = (
     "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/"
     "ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxTotalAmount"
 )
+_T = TypeVar("_T")
 _LINE = re.compile(r"lines\[(\d+)\]\.(.+)")
 
 _UBL = {
@@ -37,6 +39,8 @@ _UBL = {
     "preceding_invoices": "cac:BillingReference",
 }
 _UBL_LINE = {"period": "cac:InvoicePeriod"}
+_UBL_LINES = ("cac:InvoiceLine", "cac:CreditNoteLine")
+_UBL_LINE_TAGS = (f"{{{_CAC}}}InvoiceLine", f"{{{_CAC}}}CreditNoteLine")
 
 _CII_AGREEMENT = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement"
 _CII_SETTLEMENT = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
@@ -72,28 +76,43 @@ class SourceView(Protocol):
         """The currency of each invoice total VAT amount (BT-110 and BT-111 candidates)."""
         ...
 
+    def memo(self, key: str, compute: Callable[[etree._Element], _T]) -> _T:
+        """``compute(root)`` of the document, computed once per key (rules sharing one walk)."""
+        ...
+
 
 class XmlSourceView:
     """A `SourceView` over a parsed UBL or CII document."""
 
-    __slots__ = ("_counts", "_groups", "_line_groups", "_line_path", "_lines", "_root", "_vat_totals")
+    __slots__ = (
+        "_counts",
+        "_groups",
+        "_line_groups",
+        "_line_paths",
+        "_lines",
+        "_memo",
+        "_root",
+        "_vat_totals",
+    )
 
     def __init__(self, root: etree._Element) -> None:
         tag = str(root.tag)
         namespace = tag[1:].partition("}")[0] if tag.startswith("{") else ""
         self._root = root
         self._counts: dict[str, int] = {}
+        self._memo: dict[str, object] = {}
+        self._line_paths: tuple[str, ...]
         if namespace in (NS_UBL_INVOICE, NS_UBL_CREDIT_NOTE):
-            line = "cac:CreditNoteLine" if namespace == NS_UBL_CREDIT_NOTE else "cac:InvoiceLine"
-            self._groups, self._line_groups, self._line_path = _UBL, _UBL_LINE, line
-            self._lines = root.findall(line, _NS)
+            # Like the artefact (and the reader), either line element in either document.
+            self._groups, self._line_groups, self._line_paths = _UBL, _UBL_LINE, _UBL_LINES
+            self._lines = [child for child in root if child.tag in _UBL_LINE_TAGS]
             self._vat_totals = _UBL_VAT_TOTALS
         elif namespace == NS_CII:
-            self._groups, self._line_groups, self._line_path = _CII, _CII_LINE, _CII_LINES
+            self._groups, self._line_groups, self._line_paths = _CII, _CII_LINE, (_CII_LINES,)
             self._lines = root.findall(_CII_LINES, _NS)
             self._vat_totals = _CII_VAT_TOTALS
         else:
-            self._groups, self._line_groups, self._line_path = {}, {}, ""
+            self._groups, self._line_groups, self._line_paths = {}, {}, ()
             self._lines, self._vat_totals = [], ""
 
     def count(self, group: str) -> int:
@@ -103,7 +122,9 @@ class XmlSourceView:
         if group.startswith("lines[*]."):
             path = self._line_groups.get(group[len("lines[*].") :])
             found = (
-                len(self._root.findall(f"{self._line_path}/{path}", _NS)) if path and self._line_path else 0
+                sum(len(self._root.findall(f"{line}/{path}", _NS)) for line in self._line_paths)
+                if path
+                else 0
             )
             self._counts[group] = found
             return found
@@ -127,7 +148,7 @@ class XmlSourceView:
         key = f"lines[*].{sub}"
         found = self._counts.get(key)
         if found is None:
-            found = 1 if self._root.find(f"{self._line_path}/{path}", _NS) is not None else 0
+            found = int(any(self._root.find(f"{line}/{path}", _NS) is not None for line in self._line_paths))
             self._counts[key] = found
         return found > 0
 
@@ -145,3 +166,8 @@ class XmlSourceView:
         if not self._vat_totals:
             return []
         return [(e.get("currencyID") or "").strip() for e in self._root.findall(self._vat_totals, _NS)]
+
+    def memo(self, key: str, compute: Callable[[etree._Element], _T]) -> _T:
+        if key not in self._memo:
+            self._memo[key] = compute(self._root)
+        return cast(_T, self._memo[key])

@@ -12,8 +12,8 @@ from lxml import etree
 from ..errors import Issue, Severity, refusal
 from ..xml import location_of
 
-# Child paths in Clark notation, by namespace map and prefixed path: a few hundred entries at most.
-_PATHS: dict[tuple[str, str], tuple[str, ...]] = {}
+# Child paths in Clark notation, by namespace map, then by prefixed path: a few hundred entries.
+_PATHS: dict[str, dict[str, tuple[str, ...]]] = {}
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
@@ -49,24 +49,33 @@ class Source:
     locations: dict[str, SourceLocation] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     _index: dict[etree._Element, dict[str, list[etree._Element]]] = field(default_factory=dict, repr=False)
-    _ns_key: str = field(default="", repr=False)
+    _paths: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        self._ns_key = " ".join(f"{prefix}={uri}" for prefix, uri in sorted(self.ns.items()))
+        ns_key = " ".join(f"{prefix}={uri}" for prefix, uri in sorted(self.ns.items()))
+        self._paths = _PATHS.setdefault(ns_key, {})
 
+    # `find` and `findall` are the readers' inner loop (a few hundred calls per invoice line): each
+    # element's children are indexed by tag once, and a path is resolved to Clark tags once per
+    # process, so a lookup is a couple of dictionary gets, without lxml's path compiler.
     def find(self, element: etree._Element | None, path: str) -> etree._Element | None:
-        """First element at a child path like "cac:Party/cbc:Name" (no XPath engine: fast)."""
-        for tag in self._steps(path):
+        """First element at a child path like "cac:Party/cbc:Name"."""
+        steps = self._paths.get(path) or self._steps(path)
+        index = self._index
+        for tag in steps:
             if element is None:
                 return None
-            children = self._children(element).get(tag)
-            element = children[0] if children else None
+            children = index.get(element)
+            if children is None:
+                children = self._children(element)
+            found = children.get(tag)
+            element = found[0] if found else None
         return element
 
     def findall(self, element: etree._Element | None, path: str) -> list[etree._Element]:
         """All elements at a child path, in document order."""
         found = [element] if element is not None else []
-        for tag in self._steps(path):
+        for tag in self._paths.get(path) or self._steps(path):
             found = [child for parent in found for child in self._children(parent).get(tag, ())]
         return found
 
@@ -74,21 +83,22 @@ class Source:
         index = self._index.get(element)
         if index is None:
             index = {}
-            for child_element in element:
-                if isinstance(child_element.tag, str):
-                    index.setdefault(child_element.tag, []).append(child_element)
+            for child_element in element.iterchildren(tag=etree.Element):
+                tag = child_element.tag
+                found = index.get(tag)
+                if found is None:
+                    index[tag] = [child_element]
+                else:
+                    found.append(child_element)
             self._index[element] = index
         return index
 
     def _steps(self, path: str) -> tuple[str, ...]:
-        key = (self._ns_key, path)
-        steps = _PATHS.get(key)
-        if steps is None:
-            steps = tuple(
-                f"{{{self.ns[prefix]}}}{local}" if prefix else local
-                for prefix, _, local in (step.rpartition(":") for step in path.split("/"))
-            )
-            _PATHS[key] = steps
+        steps = tuple(
+            f"{{{self.ns[prefix]}}}{local}" if prefix else local
+            for prefix, _, local in (step.rpartition(":") for step in path.split("/"))
+        )
+        self._paths[path] = steps
         return steps
 
     def mark(self, model_path: str, element: etree._Element) -> None:

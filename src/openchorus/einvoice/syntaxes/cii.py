@@ -123,10 +123,18 @@ class _Reader:
         return found[0] if found else None
 
     def ident(self, element: etree._Element | None, model_path: str) -> Identifier | None:
-        value = self.s.element_text(element, model_path)
-        if value is None or element is None:
+        if element is None:
             return None
-        return Identifier(value=value, scheme_id=self.s.attr(element, "schemeID", f"{model_path}.scheme_id"))
+        value = self.s.element_text(element, model_path)
+        scheme_id = self.s.attr(element, "schemeID", f"{model_path}.scheme_id")
+        if value is None:
+            if scheme_id is None:
+                return None
+            # A scheme without a value is kept: the code-list rules (BR-CL-07, -10, -11, -21, ...)
+            # judge the scheme of every identifier element, empty or not.
+            self.s.mark(model_path, element)
+            return Identifier(value="", scheme_id=scheme_id)
+        return Identifier(value=value, scheme_id=scheme_id)
 
     def invoice(self) -> Invoice:
         s, root = self.s, self.s.root
@@ -458,16 +466,15 @@ class _Reader:
             settlement.findtext(_q("ram:TaxCurrencyCode")) if settlement is not None else ""
         ) or ""
         vat_total = vat_accounting = None
+        # As the artefact binds them: BT-110 is the amount in the invoice currency (BT-5), BT-111
+        # the one in the VAT accounting currency (BT-6) when it differs.
+        currency, tax_currency = currency.strip(), tax_currency.strip()
         for amount in s.findall(total, "ram:TaxTotalAmount"):
             currency_id = (amount.get("currencyID") or "").strip()
-            if (
-                tax_currency.strip()
-                and currency_id == tax_currency.strip()
-                and tax_currency.strip() != currency.strip()
-            ):
-                vat_accounting = s.element_decimal(amount, "totals.vat_total_accounting_currency")
-            elif vat_total is None:
+            if currency_id == currency and vat_total is None:
                 vat_total = s.element_decimal(amount, "totals.vat_total")
+            elif tax_currency and currency_id == tax_currency != currency and vat_accounting is None:
+                vat_accounting = s.element_decimal(amount, "totals.vat_total_accounting_currency")
         return DocumentTotals(
             line_net_total=s.decimal(total, "ram:LineTotalAmount", "totals.line_net_total"),
             allowance_total=s.decimal(total, "ram:AllowanceTotalAmount", "totals.allowance_total"),

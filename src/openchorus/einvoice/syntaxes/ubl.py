@@ -4,8 +4,12 @@ Conventions of the binding that matter for round trips:
 - BT-21 (note subject code) has no UBL element; it travels as a ``#CODE#text`` prefix of cbc:Note;
 - BT-90 (bank assigned creditor id) is a cac:PartyIdentification with ``schemeID="SEPA"``, on the
   payee when there is one, else on the seller;
-- a credit note carries BT-9 in cac:PaymentMeans/cbc:PaymentDueDate and BT-11 as an
-  cac:AdditionalDocumentReference with cbc:DocumentTypeCode 50;
+- a credit note carries BT-9 in cac:PaymentMeans/cbc:PaymentDueDate (a means of code 1 and the
+  date alone stands for BT-9 alone, so payment instructions that are code 1 alone get a second
+  means for the date) and BT-11 as an cac:AdditionalDocumentReference with cbc:DocumentTypeCode 50;
+- a CreditNote with cac:InvoiceLine (or an Invoice with cac:CreditNoteLine) is read line by line
+  as the CEN artefact reads it (either line, either quantity), though the XSD refuses it;
+- an identifier element with a scheme but no value is kept as ``Identifier("", scheme)``;
 - BT-18 (invoiced object) is an cac:AdditionalDocumentReference with cbc:DocumentTypeCode 130;
 - UBL needs an amount to carry the gross price (BT-148): a price discount of zero is read as no
   discount, and written when there is a gross price but no discount;
@@ -63,6 +67,7 @@ CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 NS = {"cac": CAC, "cbc": CBC}
 
+_LINE_TAGS = (f"{{{CAC}}}InvoiceLine", f"{{{CAC}}}CreditNoteLine")
 _NOTE_SUBJECT = re.compile(r"#([A-Z]{3})#(.*)", re.S)
 _OBJECT_REFERENCE = "130"
 _PROJECT_REFERENCE = "50"
@@ -105,18 +110,24 @@ class _Reader:
     def __init__(self, src: Source, credit_note: bool) -> None:
         self.s = src
         self.credit_note = credit_note
-        self.line_tag = "cac:CreditNoteLine" if credit_note else "cac:InvoiceLine"
-        self.quantity_tag = "cbc:CreditedQuantity" if credit_note else "cbc:InvoicedQuantity"
 
     def date(self, element: etree._Element | None, path: str, model_path: str) -> date | None:
         found = self.s.find(element, path)
         return self.s.parse_date(self.s.element_text(found, model_path), found)
 
     def ident(self, element: etree._Element | None, model_path: str) -> Identifier | None:
-        value = self.s.element_text(element, model_path)
-        if value is None or element is None:
+        if element is None:
             return None
-        return Identifier(value=value, scheme_id=self.s.attr(element, "schemeID", f"{model_path}.scheme_id"))
+        value = self.s.element_text(element, model_path)
+        scheme_id = self.s.attr(element, "schemeID", f"{model_path}.scheme_id")
+        if value is None:
+            if scheme_id is None:
+                return None
+            # A scheme without a value is kept: the code-list rules (BR-CL-07, -10, -11, -21, ...)
+            # judge the scheme of every identifier element, empty or not.
+            self.s.mark(model_path, element)
+            return Identifier(value="", scheme_id=scheme_id)
+        return Identifier(value=value, scheme_id=scheme_id)
 
     def invoice(self) -> Invoice:
         s, root = self.s, self.s.root
@@ -136,7 +147,8 @@ class _Reader:
                 supporting.append(self.supporting(ref, f"supporting_documents[{len(supporting)}]"))
         due_date = self.date(root, "cbc:DueDate", "due_date")
         if due_date is None:
-            due_date = self.date(root, "cac:PaymentMeans/cbc:PaymentDueDate", "due_date")
+            due = s.findall(root, "cac:PaymentMeans/cbc:PaymentDueDate")
+            due_date = s.parse_date(s.element_text(due[0], "due_date"), due[0]) if due else None
         order = s.find(root, "cac:OrderReference")
         order_id = s.text(order, "cbc:ID", "purchase_order_reference")
         sales_order = s.text(order, "cbc:SalesOrderID", "sales_order_reference")
@@ -194,7 +206,10 @@ class _Reader:
                 for i, el in enumerate(s.findall(root, "cac:TaxTotal/cac:TaxSubtotal"))
             ),
             supporting_documents=tuple(supporting),
-            lines=tuple(self.line(el, f"lines[{i}]") for i, el in enumerate(s.findall(root, self.line_tag))),
+            # Either line element in either document, as the artefact reads them (BR-16, BR-CL-18).
+            lines=tuple(
+                self.line(el, f"lines[{i}]") for i, el in enumerate(el for el in root if el.tag in _LINE_TAGS)
+            ),
         )
 
     def note(self, element: etree._Element, path: str) -> Note:
@@ -231,7 +246,9 @@ class _Reader:
 
     def vat_scheme_id(self, party: etree._Element | None, vat: bool, path: str) -> str | None:
         for scheme in self.s.findall(party, "cac:PartyTaxScheme"):
-            is_vat = (scheme.findtext(_q("cac:TaxScheme") + "/" + _q("cbc:ID")) or "").strip() == "VAT"
+            # As the artefact tests it: normalize-space(upper-case(cac:TaxScheme/cbc:ID)) = 'VAT'.
+            scheme_id = scheme.findtext(_q("cac:TaxScheme") + "/" + _q("cbc:ID")) or ""
+            is_vat = " ".join(scheme_id.split()).upper() == "VAT"
             if is_vat == vat:
                 return self.s.text(scheme, "cbc:CompanyID", path)
         return None
@@ -300,10 +317,7 @@ class _Reader:
         s = self.s
         return TaxRepresentative(
             name=s.text(party, "cac:PartyName/cbc:Name", "tax_representative.name") or "",
-            vat_identifier=s.text(
-                party, "cac:PartyTaxScheme/cbc:CompanyID", "tax_representative.vat_identifier"
-            )
-            or "",
+            vat_identifier=self.vat_scheme_id(party, True, "tax_representative.vat_identifier") or "",
             address=self.address(s.find(party, "cac:PostalAddress"), "tax_representative.address")
             or PostalAddress(),
         )
@@ -493,12 +507,20 @@ class _Reader:
 
     def line(self, element: etree._Element, path: str) -> InvoiceLine:
         s = self.s
-        quantity = s.find(element, self.quantity_tag)
+        invoice_line = element.tag == _LINE_TAGS[0]
+        quantity = s.find(element, "cbc:InvoicedQuantity" if invoice_line else "cbc:CreditedQuantity")
+        if quantity is None:  # BR-22 accepts either quantity on either line
+            quantity = s.find(element, "cbc:CreditedQuantity" if invoice_line else "cbc:InvoicedQuantity")
         object_ref = None
         for ref in s.findall(element, "cac:DocumentReference"):
-            # BT-128 is the only EN use of a line document reference: accept a missing type code.
-            if (ref.findtext(_q("cbc:DocumentTypeCode")) or _OBJECT_REFERENCE).strip() == _OBJECT_REFERENCE:
-                object_ref = self.ident(s.find(ref, "cbc:ID"), f"{path}.object_identifier")
+            # BT-128 is the only EN use of a line document reference: accept a missing type code,
+            # except for an identifier without a value, which only the artefact's test of a typed
+            # reference (BR-CL-07) would judge.
+            type_code = ref.findtext(_q("cbc:DocumentTypeCode"))
+            if (type_code or _OBJECT_REFERENCE).strip() == _OBJECT_REFERENCE:
+                found = self.ident(s.find(ref, "cbc:ID"), f"{path}.object_identifier")
+                if found is not None and (found.value or type_code is not None):
+                    object_ref = found
         allowances: list[LineAllowanceCharge] = []
         charges: list[LineAllowanceCharge] = []
         for ac in s.findall(element, "cac:AllowanceCharge"):
@@ -597,8 +619,10 @@ def _indicator(element: etree._Element) -> str:
 
 def _only_due_date(means: etree._Element) -> bool:
     names = [etree.QName(el).localname for el in means if isinstance(el.tag, str)]
-    code = (means.findtext(_q("cbc:PaymentMeansCode")) or "").strip()
-    return code == "1" and names == ["PaymentMeansCode", "PaymentDueDate"]
+    code = means.find(_q("cbc:PaymentMeansCode"))
+    if code is None or code.get("name") is not None:  # a payment means text is an instruction
+        return False
+    return (code.text or "").strip() == "1" and names == ["PaymentMeansCode", "PaymentDueDate"]
 
 
 # --- Writing ------------------------------------------------------------------------------------
@@ -641,7 +665,7 @@ class _Writer:
             self.el(parent, name, value.isoformat())
 
     def ident(self, parent: etree._Element, name: str, value: Identifier | None) -> None:
-        if value is not None:
+        if value is not None and (value.value or value.scheme_id):
             self.el(parent, name, value.value, schemeID=value.scheme_id)
 
     def address(self, parent: etree._Element, name: str, address: PostalAddress | None) -> None:
@@ -772,6 +796,18 @@ class _Writer:
                 self.el(means, "cbc:PaymentMeansCode", "1")
                 self.date(means, "cbc:PaymentDueDate", credit_note_due)
             return
+        debit = pay.direct_debit
+        bare = pay.means_code == "1" and not (
+            pay.means_text
+            or pay.remittance_information
+            or pay.credit_transfers
+            or pay.card
+            or (debit is not None and (debit.mandate_reference or debit.debited_account_identifier))
+        )
+        # Code 1 alone with the due date would read back as BT-9 alone: give BT-9 its own means.
+        separate_due = credit_note_due if bare else None
+        if bare:
+            credit_note_due = None
         transfers: tuple[CreditTransfer | None, ...] = pay.credit_transfers or (None,)
         for index, transfer in enumerate(transfers):
             means = self.el(root, "cac:PaymentMeans")
@@ -790,7 +826,6 @@ class _Writer:
                 if transfer.service_provider_identifier:
                     branch = self.el(account, "cac:FinancialInstitutionBranch")
                     self.el(branch, "cbc:ID", transfer.service_provider_identifier)
-            debit = pay.direct_debit
             if (
                 index == 0
                 and debit is not None
@@ -801,6 +836,10 @@ class _Writer:
                 if debit.debited_account_identifier:
                     payer = self.el(mandate, "cac:PayerFinancialAccount")
                     self.el(payer, "cbc:ID", debit.debited_account_identifier)
+        if separate_due is not None:
+            means = self.el(root, "cac:PaymentMeans")
+            self.el(means, "cbc:PaymentMeansCode", "1")
+            self.date(means, "cbc:PaymentDueDate", separate_due)
 
     def allowance_charge(
         self,
