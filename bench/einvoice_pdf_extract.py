@@ -4,8 +4,8 @@ Run alone: `.venv/bin/python bench/einvoice_pdf_extract.py [--count N] [--repeat
 
 Prints, over generated one-page invoices in every test layout:
 - the median and p95 of field recognition on the positioned text (target: under 100 ms);
-- the same for the whole pipeline `extract_fields` (limited child process, text reading with
-  pdfplumber, scan detection, recognition), and for text reading in-process;
+- the same for the whole pipeline `extract_fields` (limited child process, PDFium text reading,
+  scan detection, recognition), and for text reading in-process;
 - the share of fields recognised exactly.
 """
 
@@ -73,7 +73,7 @@ def main() -> None:
 
     print(f"PDF field recognition — {args.count} one-page invoices, {args.repeat} runs each")
     print(summary("field recognition (positioned text → fields)", recognition))
-    print(summary("text reading in-process (pdfplumber)", reading))
+    print(summary("text reading in-process (PDFium)", reading))
     print(summary("extract_fields (limited child + all steps)", pipeline))
     print(f"recognition share: {found}/{expected} = {found / expected:.1%}")
 

@@ -35,7 +35,6 @@ already run in a sandbox.
 
 from __future__ import annotations
 
-import io
 import logging
 import multiprocessing
 import multiprocessing.connection
@@ -50,7 +49,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from openchorus.einvoice.errors import EInvoiceError, Issue, refusal
-from openchorus.einvoice.pdf.text import PageText, TextDocument, page_from_pdfplumber
+from openchorus.einvoice.pdf.text import PageText, TextDocument, page_from_pdfium
 
 if TYPE_CHECKING:
     from multiprocessing.context import ForkContext, ForkServerContext, SpawnContext
@@ -66,7 +65,8 @@ class Limits:
     memory_bytes: int = 1024 * MIB
     # Sum of the inflated sizes of all FlateDecode streams of the file.
     max_inflated_bytes: int = 200 * MIB
-    # Run the parser in a child process with the memory and time caps.
+    # Run the parser in a child process with the memory and time caps. Only trusted callers (tests,
+    # benchmarks) turn it off: PDFium aborts its process when memory runs out.
     isolated: bool = True
 
 
@@ -74,7 +74,7 @@ DEFAULT_LIMITS = Limits()
 
 _STREAM_START = re.compile(rb"stream\r?\n")
 # Imported once by the forkserver so that its children start with the parser loaded.
-_PRELOAD = ["openchorus.einvoice.pdf.safe", "pdfplumber"]
+_PRELOAD = ["openchorus.einvoice.pdf.safe", "pypdfium2"]
 _forkserver: ForkServerContext | SpawnContext | None = None
 
 
@@ -177,11 +177,10 @@ def _encrypted() -> EInvoiceError:
 def _read_guarded(data: bytes, limits: Limits) -> TextDocument:
     """Parse the PDF; every failure becomes an `EInvoiceError`."""
     try:
-        # pdfminer warns about recoverable oddities of real-world files; they are not the
+        # The parser may warn about recoverable oddities of real-world files; they are not the
         # depositor's concern and must not reach the caller's warning filters.
         with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", module=r"pdfminer(\..*)?$")
-            warnings.filterwarnings("ignore", module=r"pdfplumber(\..*)?$")
+            warnings.filterwarnings("ignore", module=r"pypdfium2(\..*)?$")
             return _parse(data, limits)
     except EInvoiceError:
         raise
@@ -194,7 +193,7 @@ def _read_guarded(data: bytes, limits: Limits) -> TextDocument:
 
 
 def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
-    """Whether `kind` is in the chain of `error` (pdfplumber wraps pdfminer's exceptions)."""
+    """Whether `kind` is in the chain of `error` (parsers wrap the underlying exceptions)."""
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
@@ -207,37 +206,36 @@ def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
 
 
 def _parse(data: bytes, limits: Limits) -> TextDocument:
-    # Imported on first use: the import is slow and only reading needs it.
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdftypes import resolve1
-    from pdfplumber.utils.exceptions import PdfminerException
+    # Imported on first use: only reading needs it (the forkserver preloads it).
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
 
     check_inflated_size(data, limits)
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except PdfminerException as error:
-        # pdfplumber wraps pdfminer's exception as its first argument.
-        if error.args and isinstance(error.args[0], PDFPasswordIncorrect | PDFEncryptionError):
+        pdf = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as error:
+        if "password" in str(error).lower():
             raise _encrypted() from None
-        raise
-    with pdf:
-        if pdf.doc.encryption is not None:
+        raise _malformed() from None
+    try:
+        # A file encrypted with an empty user password opens; it is refused all the same.
+        if pdfium_c.FPDF_GetSecurityHandlerRevision(pdf.raw) != -1:
             raise _encrypted()
-        pages_root = resolve1(pdf.doc.catalog.get("Pages"))
-        declared = resolve1(pages_root.get("Count")) if isinstance(pages_root, dict) else None
-        if isinstance(declared, int) and declared > limits.max_pages:
-            raise _too_many_pages(declared, limits)
-        pages = pdf.pages
-        if len(pages) > limits.max_pages:
-            raise _too_many_pages(len(pages), limits)
-        if not pages:
+        count = len(pdf)
+        if count > limits.max_pages:
+            raise _too_many_pages(count, limits)
+        if count == 0:
             raise _malformed("aucune page", "no page")
         read: list[PageText] = []
-        for number, page in enumerate(pages, start=1):
-            read.append(page_from_pdfplumber(page, number))
-            page.close()
+        for index in range(count):
+            page = pdf[index]
+            try:
+                read.append(page_from_pdfium(page, index + 1))
+            finally:
+                page.close()
         return TextDocument(pages=tuple(read))
+    finally:
+        pdf.close()
 
 
 def _too_many_pages(count: int, limits: Limits) -> EInvoiceError:
@@ -302,7 +300,7 @@ def _child_main(connection: multiprocessing.connection.Connection, data: bytes, 
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     # The parser logs recoverable oddities of untrusted files; in this throw-away process they
     # would only clutter the server's error output.
-    for name in ("pdfminer", "pdfplumber"):
+    for name in ("pypdfium2",):
         logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
         result: TextDocument | Issue = _read_guarded(data, limits)
@@ -329,7 +327,7 @@ def _get_context() -> ForkContext | ForkServerContext | SpawnContext:
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
         # The parser is imported before forking so that each child does not import it again.
-        import pdfplumber  # noqa: F401
+        import pypdfium2  # noqa: F401
 
         return multiprocessing.get_context("fork")
     global _forkserver
@@ -358,6 +356,9 @@ def _read_in_child(data: bytes, limits: Limits) -> TextDocument:
             process.join(1)
             if process.exitcode == -signal.SIGXCPU:
                 raise _timeout(limits) from None
+            if process.exitcode == -signal.SIGABRT:
+                # PDFium aborts the process when an allocation fails under the memory cap.
+                raise _memory(limits) from None
             raise _malformed("le lecteur s'est arrêté", "the reader stopped") from None
     finally:
         receiver.close()
