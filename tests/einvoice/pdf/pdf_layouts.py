@@ -254,7 +254,7 @@ footer {{ position: fixed; bottom: 0; font-size: 7.5pt; width: 100%; }}
 </table>
 <footer>{e(invoice.supplier_name)} — SAS au capital de 10 000 € —
 SIRET {e(spaced_siret(invoice.supplier_siret))}
-— RCS Paris<br>Règlement par virement — IBAN {e(spaced_iban(invoice.iban))} — BIC BNPAFRPPXXX</footer>
+— RCS Paris<br>Règlement par virement — IBAN {e(spaced_iban(invoice.iban))} — BIC BNPAFRPP</footer>
 </body></html>"""
 
 
@@ -311,7 +311,7 @@ table.grid td, table.grid th {{ border: 0.5pt solid #000; }}
 <td class=num>{e(eur(invoice.vat_total, symbol=False))}</td>
 <td class=num>{e(eur(invoice.total_incl_vat, symbol=False))}</td></tr></table>
 <table class=grid><tr><th>IBAN</th><th>BIC</th></tr><tr><td>{e(spaced_iban(invoice.iban))}</td>
-<td>CCBPFRPPXXX</td></tr></table>
+<td>CCBPFRPP</td></tr></table>
 </body></html>"""
 
 
