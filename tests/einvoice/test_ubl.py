@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -164,3 +165,17 @@ def test_ubl_corpus_extension_file_read_with_its_en16931_terms(
     assert result.issues == ()
     assert result.invoice.number and result.invoice.lines
     assert read(write(result.invoice, "ubl")).invoice == result.invoice
+
+
+@pytest.mark.parametrize("syntax", ["ubl", "cii"])
+def test_attachment_bad_base64_reported_and_other_terms_kept(syntax: str) -> None:
+    """Both readers decode BT-125 the same way: bad base64 is a finding, not a crash."""
+    data = write(full_invoice(), syntax)  # type: ignore[arg-type]
+    encoded = base64.b64encode(b"%PDF-1.4 annexe")
+    assert encoded in data
+    result = read(data.replace(encoded, b"@@not base64@@"))
+    assert [issue.rule_id for issue in result.issues] == ["READ-BASE64"]
+    document = result.invoice.supporting_documents[0]
+    assert document.attachment is not None and document.attachment.content == b""
+    assert document.attachment.filename == "annexe-1.pdf"
+    assert result.invoice.number == full_invoice().number

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -10,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from lxml import etree
 
 from ..errors import Issue, Severity, refusal
+from ..model import BinaryObject
 from ..xml import location_of
 
 # Child paths in Clark notation, by namespace map, then by prefixed path: a few hundred entries.
@@ -148,6 +151,30 @@ class Source:
             )
         )
         return None
+
+    def binary_object(self, binary: etree._Element | None, model_path: str) -> BinaryObject | None:
+        """BT-125 attached document, with its MIME code and file name; bad base64 is a finding."""
+        if binary is None:
+            return None
+        raw = "".join((binary.text or "").split())
+        try:
+            content = base64.b64decode(raw, validate=True)
+        except (binascii.Error, ValueError):
+            content = b""
+            self.issues.append(
+                Issue(
+                    "READ-BASE64",
+                    Severity.FATAL,
+                    "La pièce jointe n'est pas encodée correctement en base64.",
+                    "The attachment is not valid base64.",
+                    location=str(SourceLocation(binary)),
+                    bt="BT-125",
+                )
+            )
+        self.mark(model_path, binary)
+        return BinaryObject(
+            content=content, mime_code=binary.get("mimeCode", ""), filename=binary.get("filename", "")
+        )
 
     def parse_date(self, raw: str | None, element: etree._Element | None, fmt: str = "") -> date | None:
         """Parse an ISO 8601 (UBL) or UN/CEFACT format 102/610 (CII) date, recording bad ones."""

@@ -21,7 +21,6 @@ Conventions of the binding that matter for round trips:
 from __future__ import annotations
 
 import base64
-import binascii
 import re
 from datetime import date
 from decimal import Decimal
@@ -29,9 +28,8 @@ from decimal import Decimal
 from lxml import etree
 
 from ..detect import NS_UBL_CREDIT_NOTE, NS_UBL_INVOICE, Syntax
-from ..errors import Issue, Severity, refusal
+from ..errors import refusal
 from ..model import (
-    BinaryObject,
     Buyer,
     Contact,
     CreditTransfer,
@@ -61,7 +59,7 @@ from ..model import (
     VatBreakdown,
 )
 from . import ReadResult
-from ._source import Source, SourceLocation, child, fmt_decimal
+from ._source import Source, child, fmt_decimal
 
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
@@ -473,29 +471,7 @@ class _Reader:
     def supporting(self, element: etree._Element, path: str) -> SupportingDocument:
         s = self.s
         binary = s.find(element, "cac:Attachment/cbc:EmbeddedDocumentBinaryObject")
-        attachment = None
-        if binary is not None:
-            raw = "".join((binary.text or "").split())
-            try:
-                content = base64.b64decode(raw, validate=True)
-            except (binascii.Error, ValueError):
-                content = b""
-                s.issues.append(
-                    Issue(
-                        "READ-BASE64",
-                        Severity.FATAL,
-                        "La pièce jointe n'est pas encodée correctement en base64.",
-                        "The attachment is not valid base64.",
-                        location=str(SourceLocation(binary)),
-                        bt="BT-125",
-                    )
-                )
-            s.mark(f"{path}.attachment", binary)
-            attachment = BinaryObject(
-                content=content,
-                mime_code=binary.get("mimeCode", ""),
-                filename=binary.get("filename", ""),
-            )
+        attachment = s.binary_object(binary, f"{path}.attachment")
         return SupportingDocument(
             reference=s.text(element, "cbc:ID", f"{path}.reference") or "",
             description=s.text(element, "cbc:DocumentDescription", f"{path}.description"),
