@@ -91,4 +91,8 @@ urlpatterns = [
     ),
     # Bank details, attachments and billing mandate of a structure (ORG-4, ORG-5, ORG-6)
     path("structures/<int:structure_id>/", include("openchorus.portal.urls_documents")),
+    # Factures émises (INV-2..8): entry, deposit, follow-up
+    path("", include("openchorus.portal.urls_invoices_entry")),
+    path("", include("openchorus.portal.urls_invoices_deposit")),
+    path("", include("openchorus.portal.urls_invoices_followup")),
 ]

@@ -213,3 +213,72 @@ def space_scope(
 def structure_can_exchange(structure: Structure) -> bool:
     """ORG-13: an inactive structure neither sends nor receives new invoices (still viewable)."""
     return structure.is_active
+
+
+# --- invoices (INV, LIF) ------------------------------------------------------------------------
+# Invoices are objects of two spaces: "Factures émises" on the supplier's side (scoped by the
+# supplier structure and service), "Factures reçues" on the recipient's (recipient structure and
+# service). Drafts are never visible to the recipient.
+
+
+def sent_invoices_scope(user, *, edit: bool = False) -> Q:
+    return space_scope(
+        user,
+        Space.SENT_INVOICES,
+        edit=edit,
+        structure_field="supplier_id",
+        service_field="supplier_service_id",
+    )
+
+
+def received_invoices_scope(user, *, edit: bool = False) -> Q:
+    return space_scope(
+        user,
+        Space.RECEIVED_INVOICES,
+        edit=edit,
+        structure_field="recipient_id",
+        service_field="recipient_service_id",
+    ) & ~Q(status="BROUILLON")
+
+
+def invoice_supplier_structures(user) -> list[int]:
+    """The structures a user may send invoices for ("Factures émises" in modification)."""
+    return [
+        sid
+        for sid, rights in rights_for(user).items()
+        if (grant := rights.spaces.get(Space.SENT_INVOICES)) is not None and grant.can_edit
+    ]
+
+
+def _grant_covers(grant: SpaceGrant | None, service_id: int | None, *, edit: bool) -> bool:
+    if grant is None or (edit and not grant.can_edit):
+        return False
+    return grant.services is None or service_id in grant.services
+
+
+def invoice_abilities(user, invoice) -> dict[str, bool]:
+    """What a user may do with one invoice, from either side (supplier or recipient)."""
+    if not _signed_in(user):
+        return {"view": False, "view_as_supplier": False, "view_as_recipient": False, "edit": False,
+                "submit": False, "delete": False, "download": False}  # fmt: skip
+    rights = rights_for(user, [sid for sid in (invoice.supplier_id, invoice.recipient_id) if sid])
+    supplier = rights.get(invoice.supplier_id)
+    sent_grant = supplier.spaces.get(Space.SENT_INVOICES) if supplier else None
+    as_supplier = _grant_covers(sent_grant, invoice.supplier_service_id, edit=False)
+    supplier_edit = _grant_covers(sent_grant, invoice.supplier_service_id, edit=True)
+    recipient = rights.get(invoice.recipient_id) if invoice.recipient_id else None
+    received_grant = recipient.spaces.get(Space.RECEIVED_INVOICES) if recipient else None
+    as_recipient = invoice.status != "BROUILLON" and _grant_covers(
+        received_grant, invoice.recipient_service_id, edit=False
+    )
+    draft = invoice.status == "BROUILLON"
+    view = as_supplier or as_recipient or user.is_staff
+    return {
+        "view": view,
+        "view_as_supplier": as_supplier,
+        "view_as_recipient": as_recipient,
+        "edit": draft and supplier_edit,
+        "submit": draft and supplier_edit,
+        "delete": draft and supplier_edit,
+        "download": view,
+    }

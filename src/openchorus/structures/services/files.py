@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from openchorus.core.errors import ApplicationError
+from openchorus.core.models import StoredFile
 from openchorus.core.storage import (
     DOCX,
     GIF,
@@ -71,17 +72,13 @@ def _attachment_snapshot(attachment: Attachment) -> dict:
     }
 
 
-@transaction.atomic
-def attachment_add(
-    *, actor, structure: Structure, filename: str, data: bytes | IO[bytes], description: str = ""
-) -> Attachment:
-    """ORG-5: add a supporting document (max 4 MB), kept for reuse on the structure's invoices."""
-    require(actor, "manage_attachments", structure)
+def attachment_file_check(data: bytes | IO[bytes] | None, filename: str) -> tuple[StoredFile, str]:
+    """A supporting document's checks (name, 4 MB cap, type read from the bytes), then kept.
+
+    One rule for the structure's attachments (ORG-5) and the files attached to an invoice.
+    """
     filename = _filename_clean(filename)
-    description = (description or "").strip()
-    if len(description) > 255:
-        raise ApplicationError(_("La description comporte au plus 255 caractères."), field="description")
-    content = read_capped(data, limit=ATTACHMENT_MAX_BYTES)
+    content = read_capped(data if data is not None else b"", limit=ATTACHMENT_MAX_BYTES)
     if content is None:
         raise ApplicationError(
             _("Le fichier « %(name)s » dépasse la taille maximale de 4 Mo : réduisez-le ou scindez-le.")
@@ -98,11 +95,24 @@ def attachment_add(
             field="file",
             extra={"content_type": content_type or ""},
         )
+    return stored_file_put(data=content, content_type=content_type), filename
+
+
+@transaction.atomic
+def attachment_add(
+    *, actor, structure: Structure, filename: str, data: bytes | IO[bytes], description: str = ""
+) -> Attachment:
+    """ORG-5: add a supporting document (max 4 MB), kept for reuse on the structure's invoices."""
+    require(actor, "manage_attachments", structure)
+    description = (description or "").strip()
+    if len(description) > 255:
+        raise ApplicationError(_("La description comporte au plus 255 caractères."), field="description")
+    stored, filename = attachment_file_check(data, filename)
     attachment = Attachment.objects.create(
         structure=structure,
         filename=filename,
         description=description,
-        stored=stored_file_put(data=content, content_type=content_type),
+        stored=stored,
         uploaded_by=actor,
     )
     audit(

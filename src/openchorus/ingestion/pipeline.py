@@ -1,0 +1,451 @@
+"""One deposit pipeline for every channel (INV-3, INV-4; the API and EDI use it too):
+
+    preflight → detect → read → validate → duplicates → resolve recipient → persist → route
+
+Each step either passes the file on or refuses it with structured findings (rule id, message in
+French and English, fix); a refused file creates nothing. A structured file (UBL, CII, Factur-X)
+fills the invoice exactly; a text PDF is read for its fields and becomes a draft to complete; a
+scanned PDF is refused with the four golden rules. With `submit=True` (batch, API, EDI) a file that
+passes every step is sent at once; otherwise (the portal's single deposit) it becomes a draft the
+user checks, completes and sends.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from openchorus import einvoice
+from openchorus.core.errors import ApplicationError
+from openchorus.core.storage import PDF, XML, stored_file_put
+from openchorus.directory.selectors import directory_suggest
+from openchorus.einvoice import rules, xsd
+from openchorus.einvoice.detect import Syntax
+from openchorus.einvoice.errors import EInvoiceError, Issue, Severity
+from openchorus.invoices.checks import (
+    Finding,
+    duplicate_findings,
+    from_issue,
+    recipient_findings,
+    resolve_recipient,
+    rule_sets,
+    supplier_findings,
+)
+from openchorus.invoices.documents import RecordValues, record_from_document
+from openchorus.invoices.enums import Channel, SourceSyntax
+from openchorus.invoices.models import Invoice, InvoiceLine
+from openchorus.invoices.services import InvoiceRefused, invoice_submit, require_sender
+from openchorus.lifecycle.services import invoice_files, invoice_stream
+from openchorus.structures.models import BankAccount, Structure
+
+STRUCTURED = {
+    Syntax.UBL_INVOICE: SourceSyntax.UBL,
+    Syntax.UBL_CREDIT_NOTE: SourceSyntax.UBL,
+    Syntax.CII: SourceSyntax.CII,
+    Syntax.FACTURX: SourceSyntax.FACTURX,
+}
+# Column widths of the record: a longer value in a file is refused, never cut.
+FIELD_WIDTHS = {"number": 40, "service_code": 100, "engagement_number": 50, "contract_reference": 50,
+                "preceding_invoice_number": 40, "recipient_identifier": 80, "currency": 3,
+                "type_code": 3}  # fmt: skip
+VAT_RATES = (Decimal("20"), Decimal("10"), Decimal("8.5"), Decimal("5.5"), Decimal("2.1"), Decimal("0"))
+
+
+def max_bytes() -> int:
+    return getattr(settings, "OPENCHORUS_INVOICE_FILE_MAX_BYTES", 20 * 1024 * 1024)
+
+
+class Refused(Exception):
+    def __init__(self, step: str, findings: list[Finding]):
+        super().__init__(step)
+        self.step = step
+        self.findings = findings
+
+
+@dataclass
+class DepositOutcome:
+    """What became of one deposited file."""
+
+    filename: str
+    invoice: Invoice | None = None
+    refused_at: str = ""  # the step that refused the file, "" when it passed
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> bool:
+        return self.invoice is not None and not self.refused_at
+
+    @property
+    def sent(self) -> bool:
+        return self.invoice is not None and not self.invoice.is_draft
+
+
+def _finding(issue: Issue) -> Finding:
+    return from_issue(issue, located=False)
+
+
+def _fatal(rule_id: str, fr: str, en: str, fix_fr: str = "", fix_en: str = "") -> Finding:
+    return Finding(rule_id, Severity.FATAL, "", fr, en, fix_fr, fix_en)
+
+
+# --- the steps ------------------------------------------------------------------------------------
+
+
+def preflight(data: bytes, filename: str) -> None:
+    limit = max_bytes()
+    if len(data) > limit:
+        mb = limit // (1024 * 1024)
+        raise Refused(
+            "preflight",
+            [
+                _fatal(
+                    "DEPOT-TAILLE",
+                    f"Le fichier « {filename} » dépasse la taille maximale de {mb} Mo.",
+                    f'The file "{filename}" is over the {mb} MB limit.',
+                    "Réduisez le fichier (images en résolution plus faible) ou déposez les annexes comme pièces jointes.",
+                    "Make the file smaller (lower-resolution images) or send the annexes as attachments.",
+                )
+            ],
+        )
+    if not data:
+        raise Refused(
+            "preflight",
+            [
+                _fatal(
+                    "DEPOT-VIDE", f"Le fichier « {filename} » est vide.", f'The file "{filename}" is empty.'
+                )
+            ],
+        )
+
+
+def detect(data: bytes, filename: str) -> Syntax:
+    try:
+        syntax = einvoice.detect(data).syntax
+    except EInvoiceError as error:
+        raise Refused("detect", [_finding(error.issue)]) from error
+    if syntax in STRUCTURED or syntax == Syntax.PDF:
+        return syntax
+    if syntax in (Syntax.ZUGFERD_1, Syntax.CPP_PIVOT):
+        try:  # read() says precisely why these are not taken
+            einvoice.read(data)
+        except EInvoiceError as error:
+            raise Refused("detect", [_finding(error.issue)]) from error
+    if syntax == Syntax.UNKNOWN and data.lstrip()[:1] == b"<":
+        try:  # a broken or dangerous XML: the hardened parser's own words
+            einvoice.read(data)
+        except EInvoiceError as error:
+            raise Refused("detect", [_finding(error.issue)]) from error
+    raise Refused(
+        "detect",
+        [
+            _fatal(
+                "DEPOT-FORMAT",
+                f"Le fichier « {filename} » n'est ni un PDF ni une facture XML reconnue.",
+                f'The file "{filename}" is neither a PDF nor a recognised XML invoice.',
+                "Déposez une facture PDF (texte), Factur-X, UBL 2.1 ou CII D16B.",
+                "Deposit a (text) PDF, Factur-X, UBL 2.1 or CII D16B invoice.",
+            )
+        ],
+    )
+
+
+def read_structured(data: bytes) -> einvoice.ReadResult:
+    try:
+        return einvoice.read(data)
+    except EInvoiceError as error:
+        raise Refused("read", [_finding(error.issue)]) from error
+
+
+def validate(result: einvoice.ReadResult) -> list[Finding]:
+    """Reading findings, the XSD, then the rule sets; a fatal one refuses the file."""
+    from openchorus.einvoice.rules import _root_of
+
+    issues = [
+        *result.issues,
+        *xsd.validate(_root_of(result)),
+        *rules.validate_read(result, rule_sets=rule_sets()),
+    ]
+    findings = [_finding(issue) for issue in issues]
+    if any(f.fatal for f in findings):
+        raise Refused("validate", findings)
+    return findings
+
+
+def widths(values: RecordValues) -> None:
+    too_long = [
+        (name, values.header[name])
+        for name, width in FIELD_WIDTHS.items()
+        if len(str(values.header.get(name) or "")) > width
+    ]
+    if too_long:
+        raise Refused(
+            "read",
+            [
+                _fatal(
+                    "DEPOT-LONGUEUR",
+                    f"La valeur « {str(value)[:60]} » du champ {name} dépasse {FIELD_WIDTHS[name]} caractères.",
+                    f'The value "{str(value)[:60]}" of the field {name} is over {FIELD_WIDTHS[name]} characters.',
+                )
+                for name, value in too_long
+            ],
+        )
+
+
+# --- PDF reading ----------------------------------------------------------------------------------
+
+
+def _nearest_rate(excl: Decimal | None, vat: Decimal | None) -> Decimal | None:
+    if not excl or vat is None:
+        return None
+    ratio = vat / excl * 100
+    best = min(VAT_RATES, key=lambda rate: abs(rate - ratio))
+    return best if abs(best - ratio) < Decimal("0.2") else None
+
+
+def read_pdf(data: bytes) -> tuple[RecordValues, dict[str, Any], str]:
+    """The form values recognised in a text PDF, what was read (for the form's hints) and its text."""
+    from openchorus.einvoice.pdf import extract_from_text
+    from openchorus.einvoice.pdf.safe import read_pdf as read_text
+
+    try:
+        document = read_text(data)
+    except EInvoiceError as error:
+        raise Refused("read", [_finding(error.issue)]) from error
+    extraction = extract_from_text(document)
+    if not extraction.accepted:
+        raise Refused("read", [_finding(issue) for issue in extraction.findings])
+    text = "\n".join(" ".join(word.text for word in page.words) for page in document.pages)
+    fields = extraction.fields
+
+    def value(name: str):
+        found = getattr(fields, name)
+        return None if found is None else found.value
+
+    excl, vat, incl = value("total_excl_vat"), value("vat_total"), value("total_incl_vat")
+    if excl is None and incl is not None and vat is not None:
+        excl = incl - vat
+    header: dict[str, Any] = {
+        "number": (value("invoice_number") or "")[: FIELD_WIDTHS["number"]],
+        "issue_date": value("issue_date"),
+        "delivery_date": value("delivery_date"),
+        "recipient_identifier": value("recipient_siret") or "",
+        "engagement_number": (value("engagement_number") or "")[: FIELD_WIDTHS["engagement_number"]],
+        "iban": value("iban") or "",
+    }
+    lines = []
+    if excl is not None:
+        rate = _nearest_rate(excl, vat)
+        lines.append(
+            {
+                "item_name": "Montant de la facture jointe",
+                "quantity": Decimal(1),
+                "unit_price": excl,
+                "vat_category": "S" if rate else "",
+                "vat_rate": rate,
+            }
+        )
+    reading = {
+        "fields": {
+            name: {"value": str(found.value), "confidence": round(found.confidence, 2)}
+            for name in (
+                "recipient_siret",
+                "invoice_number",
+                "issue_date",
+                "delivery_date",
+                "engagement_number",
+                "total_excl_vat",
+                "vat_total",
+                "total_incl_vat",
+                "iban",
+                "supplier_siret",
+            )
+            if (found := getattr(fields, name)) is not None
+        },
+        "warnings": [f.as_dict() for f in extraction.findings],
+    }
+    return RecordValues(header, lines), reading, text
+
+
+def suggestions(text: str, limit: int = 3) -> list[dict[str, Any]]:
+    """BYD-2: the public structures (and services) the invoice's text most likely names."""
+    return [
+        {
+            "identifier": s.structure.identifier,
+            "designation": s.structure.designation,
+            "score": round(s.score, 1),
+            "reasons": s.reasons,
+            "services": [{"code": svc.service.code, "label": svc.service.label} for svc in s.services[:3]],
+        }
+        for s in directory_suggest(text=text, limit=limit)
+    ]
+
+
+# --- persisting -----------------------------------------------------------------------------------
+
+
+def _bank_account_for(supplier: Structure, iban: str) -> BankAccount | None:
+    iban = re.sub(r"\s", "", iban or "").upper()
+    if not iban:
+        return None
+    return BankAccount.objects.filter(structure=supplier, iban=iban, status="ACTIF").first()
+
+
+def persist(
+    *,
+    actor,
+    supplier: Structure,
+    channel: str,
+    values: RecordValues,
+    source_syntax: str,
+    data: bytes,
+    filename: str,
+    xml: bytes | None,
+    reading: dict[str, Any],
+) -> Invoice:
+    from openchorus.audit.services import audit_event_add
+    from openchorus.invoices.services import _apply_totals, _clean_lines
+
+    header = dict(values.header)
+    iban = header.pop("iban", "")
+    bic = header.pop("bic", "")
+    original = stored_file_put(data=data, content_type=PDF if data[:1024].find(b"%PDF-") >= 0 else XML)
+    invoice = Invoice(
+        supplier=supplier,
+        created_by=actor,
+        channel=channel,
+        source_syntax=source_syntax,
+        original_file=original,
+        original_filename=filename[:255],
+        reading=reading,
+        **header,
+    )
+    if xml is not None:
+        invoice.xml_file = original if xml is data else stored_file_put(data=xml, content_type=XML)
+    if source_syntax in (SourceSyntax.FACTURX, SourceSyntax.PDF):
+        invoice.pdf_file = original
+    account = _bank_account_for(supplier, iban)
+    invoice.bank_account = account
+    invoice.iban = account.iban if account else re.sub(r"\s", "", iban)[:34]
+    invoice.bic = account.bic if account else bic
+    invoice.recipient, invoice.recipient_service = resolve_recipient(
+        invoice.recipient_identifier, invoice.service_code
+    )
+    invoice.year = invoice.issue_date.year if invoice.issue_date else None
+    lines = _clean_lines(values.lines)
+    if source_syntax == SourceSyntax.PDF:
+        _apply_totals(invoice, lines)
+    invoice.save()
+    for line in lines:
+        line.invoice = invoice
+    InvoiceLine.objects.bulk_create(lines)
+    audit_event_add(
+        stream=invoice_stream(invoice),
+        actor=actor,
+        action="invoice:deposited",
+        obj=invoice,
+        after={
+            "number": invoice.number,
+            "status": invoice.status,
+            "channel": channel,
+            "filename": filename,
+            "files": invoice_files(invoice),
+        },
+    )
+    return invoice
+
+
+# --- the pipeline ---------------------------------------------------------------------------------
+
+
+def deposit(
+    *,
+    actor,
+    supplier: Structure,
+    data: bytes,
+    filename: str,
+    channel: str = Channel.PORTAL_DEPOSIT,
+    submit: bool = False,
+) -> DepositOutcome:
+    """Run one file through the pipeline; nothing is created when a step refuses it."""
+    outcome = DepositOutcome(filename=filename)
+    try:
+        require_sender(actor, supplier)
+    except ApplicationError as error:
+        outcome.refused_at = "rights"
+        outcome.findings = [_fatal("DEPOT-DROITS", str(error.message), str(error.message))]
+        return outcome
+    try:
+        preflight(data, filename)
+        syntax = detect(data, filename)
+        if syntax in STRUCTURED:
+            result = read_structured(data)
+            values = record_from_document(result.invoice)
+            widths(values)
+            outcome.findings = validate(result)
+            reading: dict[str, Any] = {}
+            text = ""
+            xml: bytes | None = data if syntax != Syntax.FACTURX else result.xml
+        else:
+            values, reading, text = read_pdf(data)
+            xml = None
+        with transaction.atomic():
+            probe = Invoice(
+                supplier=supplier,
+                number=values.header.get("number") or "",
+                issue_date=values.header.get("issue_date"),
+            )
+            duplicates = duplicate_findings(probe)
+            if duplicates:
+                raise Refused("duplicates", duplicates)
+            probe.recipient_identifier = values.header.get("recipient_identifier") or ""
+            probe.service_code = values.header.get("service_code") or ""
+            probe.engagement_number = values.header.get("engagement_number") or ""
+            probe.recipient, probe.recipient_service = resolve_recipient(
+                probe.recipient_identifier, probe.service_code
+            )
+            routing = [*supplier_findings(probe), *recipient_findings(probe)]
+            if routing and text:
+                reading["suggestions"] = suggestions(text)
+            if submit and syntax in STRUCTURED and any(f.fatal for f in routing):
+                raise Refused("recipient", routing)
+            invoice = persist(
+                actor=actor,
+                supplier=supplier,
+                channel=channel,
+                values=values,
+                source_syntax=STRUCTURED.get(syntax, SourceSyntax.PDF),
+                data=data,
+                filename=filename,
+                xml=xml,
+                reading=reading,
+            )
+            outcome.invoice = invoice
+            outcome.findings += routing
+            if submit and syntax in STRUCTURED:
+                invoice_submit(actor=actor, invoice=invoice, checked=True)
+                invoice.refresh_from_db()
+    except Refused as refusal:
+        outcome.invoice = None
+        outcome.refused_at = refusal.step
+        outcome.findings = refusal.findings
+    except InvoiceRefused as refusal:
+        outcome.invoice = None
+        outcome.refused_at = "route"
+        outcome.findings = refusal.findings
+    return outcome
+
+
+def deposit_batch(
+    *, actor, supplier: Structure, files: list[tuple[str, bytes]], channel: str = Channel.PORTAL_DEPOSIT
+) -> list[DepositOutcome]:
+    """INV-4: several files, each with its own outcome. Structured files that pass every check are
+    sent; text PDFs become drafts to complete; a refused file changes nothing for the others."""
+    return [
+        deposit(actor=actor, supplier=supplier, data=data, filename=name, channel=channel, submit=True)
+        for name, data in files
+    ]

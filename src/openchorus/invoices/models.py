@@ -1,0 +1,194 @@
+"""The invoice record (INV-1): an EN 16931-aligned header, lines, VAT breakdown, totals and files.
+
+The columns hold what the platform routes, checks, searches and shows; the complete document is
+the structured XML (`xml_file`): the deposited UBL/CII itself, or the CII the platform wrote from
+the record. The deposited file (`original_file`) is the legal original, kept byte for byte.
+Only `lifecycle.services.invoice_transition` writes `status`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from openchorus.core.models import StoredFile, TimeStampedModel
+from openchorus.invoices.enums import AttachmentKind, BillingFrame, Channel, InvoiceType, SourceSyntax
+from openchorus.lifecycle.statuses import InvoiceStatus
+from openchorus.structures.models import (
+    Attachment,
+    BankAccount,
+    Structure,
+    StructureService,
+)
+
+AMOUNT = {"max_digits": 19, "decimal_places": 2}
+ZERO = Decimal("0.00")
+
+
+class Invoice(TimeStampedModel):
+    # --- parties (BG-4 seller = supplier structure, BG-7 buyer = recipient structure) -------------
+    supplier = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="invoices_sent")
+    supplier_service = models.ForeignKey(
+        StructureService, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        Structure, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices_received"
+    )
+    recipient_service = models.ForeignKey(
+        StructureService, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices_received"
+    )
+    # As entered or read from the file (BT-47 / BT-10); the foreign keys above are what they resolve
+    # to. A draft may name a recipient that does not resolve yet: the checks say why.
+    recipient_identifier = models.CharField(_("identifiant du destinataire"), max_length=80, blank=True)
+    service_code = models.CharField(_("code service"), max_length=100, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    # --- header ---------------------------------------------------------------------------------
+    number = models.CharField(_("numéro de facture"), max_length=40, blank=True)  # BT-1
+    issue_date = models.DateField(_("date de facture"), null=True, blank=True)  # BT-2
+    year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)  # of issue_date
+    type_code = models.CharField(
+        _("type de facture"), max_length=3, choices=InvoiceType.choices, default=InvoiceType.INVOICE
+    )  # BT-3
+    billing_frame = models.CharField(
+        _("cadre de facturation"), max_length=40, choices=BillingFrame.choices, default=BillingFrame.A1
+    )  # BT-23
+    currency = models.CharField(_("devise"), max_length=3, default="EUR")  # BT-5
+    engagement_number = models.CharField(_("numéro d'engagement"), max_length=50, blank=True)  # BT-13
+    contract_reference = models.CharField(_("numéro de marché"), max_length=50, blank=True)  # BT-12
+    preceding_invoice_number = models.CharField(
+        _("numéro de la facture d'origine"), max_length=40, blank=True
+    )  # BT-25
+    delivery_date = models.DateField(_("date de livraison"), null=True, blank=True)  # BT-72
+    due_date = models.DateField(_("date d'échéance"), null=True, blank=True)  # BT-9
+    payment_terms = models.CharField(_("conditions de paiement"), max_length=500, blank=True)  # BT-20
+    payment_means_code = models.CharField(_("mode de paiement"), max_length=3, default="30")  # BT-81
+    note = models.TextField(_("commentaire"), blank=True)  # BT-22
+    bank_account = models.ForeignKey(
+        BankAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)  # BT-84, kept as sent
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)  # BT-86
+
+    # --- totals (BG-22) and VAT breakdown (BG-23) -----------------------------------------------
+    line_total = models.DecimalField(_("somme des montants HT des lignes"), default=ZERO, **AMOUNT)  # BT-106
+    allowance_total = models.DecimalField(_("remises"), default=ZERO, **AMOUNT)  # BT-107
+    charge_total = models.DecimalField(_("frais"), default=ZERO, **AMOUNT)  # BT-108
+    total_excl_vat = models.DecimalField(_("montant HT"), default=ZERO, **AMOUNT)  # BT-109
+    vat_total = models.DecimalField(_("montant de TVA"), default=ZERO, **AMOUNT)  # BT-110
+    total_incl_vat = models.DecimalField(_("montant TTC"), default=ZERO, **AMOUNT)  # BT-112
+    paid_amount = models.DecimalField(_("montant déjà payé"), default=ZERO, **AMOUNT)  # BT-113
+    amount_due = models.DecimalField(_("net à payer"), default=ZERO, **AMOUNT)  # BT-115
+    # [{"category": "S", "rate": "20.00", "taxable": "100.00", "tax": "20.00", "reason": "", "reason_code": ""}]
+    vat_breakdown = models.JSONField(default=list, blank=True)
+
+    # --- lifecycle --------------------------------------------------------------------------------
+    status = models.CharField(
+        _("statut"), max_length=30, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(_("date de dépôt"), null=True, blank=True)
+
+    # --- source and files -------------------------------------------------------------------------
+    channel = models.CharField(_("mode de dépôt"), max_length=10, choices=Channel.choices)
+    source_syntax = models.CharField(
+        _("format"), max_length=10, choices=SourceSyntax.choices, default=SourceSyntax.NONE, blank=True
+    )
+    original_file = models.ForeignKey(
+        StoredFile, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    original_filename = models.CharField(_("nom du fichier déposé"), max_length=255, blank=True)
+    xml_file = models.ForeignKey(
+        StoredFile, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    pdf_file = models.ForeignKey(
+        StoredFile, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # What was recognised in a deposited PDF (value, confidence, where) and the recipients the
+    # directory suggested (BYD-2), shown beside the pre-filled form until the invoice is sent.
+    reading = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # INV-5: one number per supplier and year once sent (drafts may repeat while being written).
+            models.UniqueConstraint(
+                fields=["supplier", "year", "number"],
+                condition=~Q(status=InvoiceStatus.DRAFT),
+                name="invoice_number_unique_per_supplier_year",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["supplier", "status", "-created_at"], name="invoice_supplier_status"),
+            models.Index(fields=["supplier", "-submitted_at"], name="invoice_supplier_submitted"),
+            models.Index(fields=["recipient", "status", "-submitted_at"], name="invoice_recipient_status"),
+            models.Index(fields=["recipient_service", "-submitted_at"], name="invoice_service_submitted"),
+            models.Index(fields=["number"], name="invoice_number"),
+            models.Index(fields=["engagement_number"], name="invoice_engagement"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"#{self.pk}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == InvoiceStatus.DRAFT
+
+    @property
+    def is_structured_deposit(self) -> bool:
+        """Made from a UBL, CII or Factur-X file: its data is the file's, only routing can change."""
+        return self.source_syntax in (SourceSyntax.UBL, SourceSyntax.CII, SourceSyntax.FACTURX)
+
+
+class InvoiceLine(models.Model):
+    """BG-25. `net_amount` = quantity × unit price − discount (the amount excl. VAT after discount)."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField()
+    identifier = models.CharField(_("numéro de ligne"), max_length=50)  # BT-126
+    item_name = models.CharField(_("désignation"), max_length=300)  # BT-153
+    description = models.TextField(_("description"), blank=True)  # BT-154
+    item_reference = models.CharField(_("référence produit"), max_length=100, blank=True)  # BT-155
+    quantity = models.DecimalField(_("quantité"), max_digits=19, decimal_places=4)  # BT-129
+    unit_code = models.CharField(_("unité"), max_length=3, default="C62")  # BT-130
+    unit_price = models.DecimalField(_("prix unitaire HT"), max_digits=19, decimal_places=6)  # BT-146
+    discount = models.DecimalField(_("remise HT"), default=ZERO, **AMOUNT)  # BT-136
+    net_amount = models.DecimalField(_("montant HT"), **AMOUNT)  # BT-131
+    vat_category = models.CharField(_("catégorie de TVA"), max_length=2, default="S")  # BT-151
+    vat_rate = models.DecimalField(
+        _("taux de TVA"), max_digits=5, decimal_places=2, null=True, blank=True
+    )  # BT-152
+
+    class Meta:
+        ordering = ["invoice", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "position"], name="invoice_line_position_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.identifier} {self.item_name}"
+
+
+class InvoiceAttachment(models.Model):
+    """A supporting document sent with the invoice (BG-24), uploaded or taken from the structure's."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(max_length=10, choices=AttachmentKind.choices, default=AttachmentKind.ANNEX)
+    stored = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(_("nom du fichier"), max_length=255)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    structure_attachment = models.ForeignKey(
+        Attachment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["invoice", "added_at", "id"]
+
+    def __str__(self) -> str:
+        return self.filename

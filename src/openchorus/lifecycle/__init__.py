@@ -1,0 +1,1 @@
+"""Invoice lifecycle (LIF): the status set, the transition table, and the only writer of a status."""

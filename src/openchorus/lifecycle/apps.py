@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LifecycleConfig(AppConfig):
+    name = "openchorus.lifecycle"
+    label = "lifecycle"
+    verbose_name = "Cycle de vie des factures"

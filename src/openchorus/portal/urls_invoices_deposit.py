@@ -1,0 +1,3 @@
+"""Portal URLs of the sent invoices (deposit)."""
+
+urlpatterns: list = []
