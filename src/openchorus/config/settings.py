@@ -253,5 +253,9 @@ LOGGING = {
 }
 
 # --- Portal ---------------------------------------------------------------------------------
+# Invoices (INV): the French reform's rules (BR-FR) refuse only once this is set; the deposit cap.
+OPENCHORUS_BR_FR_FATAL = env_bool("OPENCHORUS_BR_FR_FATAL", False)
+OPENCHORUS_INVOICE_FILE_MAX_BYTES = env_int("OPENCHORUS_INVOICE_FILE_MAX_MB", 20) * 1024 * 1024
+
 SITE_TITLE = env_str("OPENCHORUS_SITE_TITLE", "OpenChorus")
 SITE_TAGLINE = env_str("OPENCHORUS_SITE_TAGLINE", "Facturation électronique du secteur public")

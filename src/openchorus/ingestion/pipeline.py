@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from openchorus import einvoice
 from openchorus.core.errors import ApplicationError
@@ -41,7 +41,7 @@ from openchorus.invoices.enums import Channel, SourceSyntax
 from openchorus.invoices.models import Invoice, InvoiceLine
 from openchorus.invoices.services import InvoiceRefused, invoice_submit, require_sender
 from openchorus.lifecycle.services import invoice_files, invoice_stream
-from openchorus.structures.models import BankAccount, Structure
+from openchorus.structures.models import BankAccount, Structure, StructureService
 
 STRUCTURED = {
     Syntax.UBL_INVOICE: SourceSyntax.UBL,
@@ -52,12 +52,19 @@ STRUCTURED = {
 # Column widths of the record: a longer value in a file is refused, never cut.
 FIELD_WIDTHS = {"number": 40, "service_code": 100, "engagement_number": 50, "contract_reference": 50,
                 "preceding_invoice_number": 40, "recipient_identifier": 80, "currency": 3,
-                "type_code": 3}  # fmt: skip
+                "type_code": 3, "payment_means_code": 3}  # fmt: skip
+LINE_WIDTHS = {"identifier": 50, "item_name": 300, "item_reference": 100, "unit_code": 3,
+               "vat_category": 2}  # fmt: skip
+# Integer digits the record's decimal columns hold (max_digits − decimal_places).
+AMOUNT_DIGITS = 17
+LINE_DIGITS = {"quantity": 15, "unit_price": 13, "discount": 17, "net_amount": 17, "vat_rate": 3}
+HEADER_AMOUNTS = ("line_total", "allowance_total", "charge_total", "total_excl_vat", "vat_total",
+                  "total_incl_vat", "paid_amount", "amount_due")  # fmt: skip
 VAT_RATES = (Decimal("20"), Decimal("10"), Decimal("8.5"), Decimal("5.5"), Decimal("2.1"), Decimal("0"))
 
 
 def max_bytes() -> int:
-    return getattr(settings, "OPENCHORUS_INVOICE_FILE_MAX_BYTES", 20 * 1024 * 1024)
+    return settings.OPENCHORUS_INVOICE_FILE_MAX_BYTES
 
 
 class Refused(Exception):
@@ -89,8 +96,30 @@ def _finding(issue: Issue) -> Finding:
     return from_issue(issue, located=False)
 
 
+def _from_dict(issue: dict[str, str]) -> Finding:
+    return Finding(
+        issue["rule_id"],
+        issue["severity"],
+        "",
+        issue["message_fr"],
+        issue["message_en"],
+        issue.get("fix_fr", ""),
+        issue.get("fix_en", ""),
+        issue.get("bt", ""),
+    )
+
+
 def _fatal(rule_id: str, fr: str, en: str, fix_fr: str = "", fix_en: str = "") -> Finding:
     return Finding(rule_id, Severity.FATAL, "", fr, en, fix_fr, fix_en)
+
+
+def size_label(limit: int) -> tuple[str, str]:
+    """A size cap as people say it: "20 Mo" / "20 MB", or in Ko below one megabyte."""
+    if limit >= 1024 * 1024:
+        value = f"{limit / (1024 * 1024):g}"
+        return f"{value.replace('.', ',')} Mo", f"{value} MB"
+    value = f"{max(limit, 1) / 1024:.0f}"
+    return f"{value} Ko", f"{value} KB"
 
 
 # --- the steps ------------------------------------------------------------------------------------
@@ -99,14 +128,14 @@ def _fatal(rule_id: str, fr: str, en: str, fix_fr: str = "", fix_en: str = "") -
 def preflight(data: bytes, filename: str) -> None:
     limit = max_bytes()
     if len(data) > limit:
-        mb = limit // (1024 * 1024)
+        size_fr, size_en = size_label(limit)
         raise Refused(
             "preflight",
             [
                 _fatal(
                     "DEPOT-TAILLE",
-                    f"Le fichier « {filename} » dépasse la taille maximale de {mb} Mo.",
-                    f'The file "{filename}" is over the {mb} MB limit.',
+                    f"Le fichier « {filename} » dépasse la taille maximale de {size_fr}.",
+                    f'The file "{filename}" is over the {size_en} limit.',
                     "Réduisez le fichier (images en résolution plus faible) ou déposez les annexes comme pièces jointes.",
                     "Make the file smaller (lower-resolution images) or send the annexes as attachments.",
                 )
@@ -130,12 +159,29 @@ def detect(data: bytes, filename: str) -> Syntax:
         raise Refused("detect", [_finding(error.issue)]) from error
     if syntax in STRUCTURED or syntax == Syntax.PDF:
         return syntax
-    if syntax in (Syntax.ZUGFERD_1, Syntax.CPP_PIVOT):
-        try:  # read() says precisely why these are not taken
+    if syntax == Syntax.UNKNOWN and b"%PDF-" in data[:1024]:
+        return Syntax.PDF  # a damaged or protected PDF: the PDF reader says precisely what is wrong
+    if syntax == Syntax.CPP_PIVOT:
+        raise Refused(
+            "detect",
+            [
+                _fatal(
+                    "DEPOT-PIVOT",
+                    f"Le fichier « {filename} » est au format pivot Chorus Pro (CPPFacturePivot), "
+                    "qui n'est pas accepté en dépôt.",
+                    f'The file "{filename}" is in the Chorus Pro pivot format (CPPFacturePivot), '
+                    "which is not accepted for deposit.",
+                    "Déposez la facture au format UBL 2.1, CII D16B ou Factur-X.",
+                    "Deposit the invoice as UBL 2.1, CII D16B or Factur-X.",
+                )
+            ],
+        )
+    if syntax == Syntax.ZUGFERD_1:
+        try:  # read() says precisely why it is not taken
             einvoice.read(data)
         except EInvoiceError as error:
             raise Refused("detect", [_finding(error.issue)]) from error
-    if syntax == Syntax.UNKNOWN and data.lstrip()[:1] == b"<":
+    if syntax == Syntax.UNKNOWN and data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
         try:  # a broken or dangerous XML: the hardened parser's own words
             einvoice.read(data)
         except EInvoiceError as error:
@@ -176,24 +222,49 @@ def validate(result: einvoice.ReadResult) -> list[Finding]:
     return findings
 
 
+def _too_big(value: Any, digits: int) -> bool:
+    return isinstance(value, Decimal) and value.is_finite() and abs(value) >= Decimal(10) ** digits
+
+
 def widths(values: RecordValues) -> None:
+    """What the record's columns cannot hold is refused, never cut nor left to a database error."""
     too_long = [
-        (name, values.header[name])
+        (name, values.header[name], width)
         for name, width in FIELD_WIDTHS.items()
         if len(str(values.header.get(name) or "")) > width
     ]
-    if too_long:
-        raise Refused(
-            "read",
-            [
-                _fatal(
-                    "DEPOT-LONGUEUR",
-                    f"La valeur « {str(value)[:60]} » du champ {name} dépasse {FIELD_WIDTHS[name]} caractères.",
-                    f'The value "{str(value)[:60]}" of the field {name} is over {FIELD_WIDTHS[name]} characters.',
-                )
-                for name, value in too_long
-            ],
+    for index, line in enumerate(values.lines, start=1):
+        too_long += [
+            (f"lines[{index}].{name}", line[name], width)
+            for name, width in LINE_WIDTHS.items()
+            if len(str(line.get(name) or "")) > width
+        ]
+    findings = [
+        _fatal(
+            "DEPOT-LONGUEUR",
+            f"La valeur « {str(value)[:60]} » du champ {name} dépasse {width} caractères.",
+            f'The value "{str(value)[:60]}" of the field {name} is over {width} characters.',
         )
+        for name, value, width in too_long
+    ]
+    too_big = [(name, values.header.get(name)) for name in HEADER_AMOUNTS]
+    too_big = [(name, value) for name, value in too_big if _too_big(value, AMOUNT_DIGITS)]
+    for index, line in enumerate(values.lines, start=1):
+        too_big += [
+            (f"lines[{index}].{name}", line.get(name))
+            for name, digits in LINE_DIGITS.items()
+            if _too_big(line.get(name), digits)
+        ]
+    findings += [
+        _fatal(
+            "DEPOT-MONTANT",
+            f"Le montant {value} du champ {name} dépasse ce que la plateforme enregistre.",
+            f"The amount {value} of the field {name} is beyond what the platform records.",
+        )
+        for name, value in too_big
+    ]
+    if findings:
+        raise Refused("read", findings)
 
 
 # --- PDF reading ----------------------------------------------------------------------------------
@@ -299,6 +370,7 @@ def persist(
     *,
     actor,
     supplier: Structure,
+    supplier_service: StructureService | None = None,
     channel: str,
     values: RecordValues,
     source_syntax: str,
@@ -316,6 +388,7 @@ def persist(
     original = stored_file_put(data=data, content_type=PDF if data[:1024].find(b"%PDF-") >= 0 else XML)
     invoice = Invoice(
         supplier=supplier,
+        supplier_service=supplier_service,
         created_by=actor,
         channel=channel,
         source_syntax=source_syntax,
@@ -362,6 +435,23 @@ def persist(
 # --- the pipeline ---------------------------------------------------------------------------------
 
 
+def default_supplier_service(actor, supplier: Structure) -> StructureService | None:
+    """The service a deposit is made from when the user's rights stop at some services."""
+    from openchorus.structures.access import rights_for
+    from openchorus.structures.enums import Space
+
+    rights = rights_for(actor, [supplier.pk]).get(supplier.pk)
+    grant = rights.spaces.get(Space.SENT_INVOICES) if rights else None
+    if grant is None or grant.services is None:
+        return None
+    return supplier.services.filter(pk__in=grant.services).order_by("code").first()
+
+
+def _recipient_named(findings: list[Finding]) -> bool:
+    """BYD-2: a suggestion helps when the recipient is missing or wrong, not for a service code."""
+    return any(f.fatal and f.field == "recipient_identifier" for f in findings)
+
+
 def deposit(
     *,
     actor,
@@ -370,6 +460,7 @@ def deposit(
     filename: str,
     channel: str = Channel.PORTAL_DEPOSIT,
     submit: bool = False,
+    supplier_service: StructureService | None = None,
 ) -> DepositOutcome:
     """Run one file through the pipeline; nothing is created when a step refuses it."""
     outcome = DepositOutcome(filename=filename)
@@ -379,10 +470,13 @@ def deposit(
         outcome.refused_at = "rights"
         outcome.findings = [_fatal("DEPOT-DROITS", str(error.message), str(error.message))]
         return outcome
+    if supplier_service is None:
+        supplier_service = default_supplier_service(actor, supplier)
     try:
         preflight(data, filename)
         syntax = detect(data, filename)
-        if syntax in STRUCTURED:
+        structured = syntax in STRUCTURED
+        if structured:
             result = read_structured(data)
             values = record_from_document(result.invoice)
             widths(values)
@@ -393,6 +487,8 @@ def deposit(
         else:
             values, reading, text = read_pdf(data)
             xml = None
+            widths(values)
+            outcome.findings = [_from_dict(warning) for warning in reading.get("warnings", [])]
         with transaction.atomic():
             probe = Invoice(
                 supplier=supplier,
@@ -409,13 +505,14 @@ def deposit(
                 probe.recipient_identifier, probe.service_code
             )
             routing = [*supplier_findings(probe), *recipient_findings(probe)]
-            if routing and text:
-                reading["suggestions"] = suggestions(text)
-            if submit and syntax in STRUCTURED and any(f.fatal for f in routing):
+            if submit and structured and any(f.fatal for f in routing):
                 raise Refused("recipient", routing)
+            if _recipient_named(routing) and text:
+                reading["suggestions"] = suggestions(text)
             invoice = persist(
                 actor=actor,
                 supplier=supplier,
+                supplier_service=supplier_service,
                 channel=channel,
                 values=values,
                 source_syntax=STRUCTURED.get(syntax, SourceSyntax.PDF),
@@ -424,28 +521,53 @@ def deposit(
                 xml=xml,
                 reading=reading,
             )
-            outcome.invoice = invoice
             outcome.findings += routing
-            if submit and syntax in STRUCTURED:
+            if submit and structured:
                 invoice_submit(actor=actor, invoice=invoice, checked=True)
                 invoice.refresh_from_db()
+        outcome.invoice = invoice
     except Refused as refusal:
-        outcome.invoice = None
-        outcome.refused_at = refusal.step
-        outcome.findings = refusal.findings
+        outcome.refused_at, outcome.findings = refusal.step, refusal.findings
     except InvoiceRefused as refusal:
-        outcome.invoice = None
-        outcome.refused_at = "route"
-        outcome.findings = refusal.findings
+        outcome.refused_at, outcome.findings = "route", refusal.findings
+    except ApplicationError as error:  # e.g. more lines than a record holds
+        message = str(error.message)
+        outcome.refused_at, outcome.findings = "persist", [_fatal("DEPOT-REFUS", message, message)]
+    except IntegrityError:  # the same number sent at the same moment by another deposit
+        outcome.refused_at = "duplicates"
+        outcome.findings = duplicate_findings(
+            Invoice(
+                supplier=supplier,
+                number=values.header.get("number") or "",
+                issue_date=values.header.get("issue_date"),
+            )
+        ) or [_fatal("INV-5-DOUBLON", "Numéro de facture déjà utilisé.", "Invoice number already used.")]
+    if outcome.invoice is None:
+        outcome.findings = outcome.findings or [
+            _fatal("DEPOT-REFUS", "Le fichier est refusé.", "The file is refused.")
+        ]
     return outcome
 
 
 def deposit_batch(
-    *, actor, supplier: Structure, files: list[tuple[str, bytes]], channel: str = Channel.PORTAL_DEPOSIT
+    *,
+    actor,
+    supplier: Structure,
+    files: list[tuple[str, bytes]],
+    channel: str = Channel.PORTAL_DEPOSIT,
+    supplier_service: StructureService | None = None,
 ) -> list[DepositOutcome]:
     """INV-4: several files, each with its own outcome. Structured files that pass every check are
     sent; text PDFs become drafts to complete; a refused file changes nothing for the others."""
     return [
-        deposit(actor=actor, supplier=supplier, data=data, filename=name, channel=channel, submit=True)
+        deposit(
+            actor=actor,
+            supplier=supplier,
+            data=data,
+            filename=name,
+            channel=channel,
+            submit=True,
+            supplier_service=supplier_service,
+        )
         for name, data in files
     ]

@@ -322,7 +322,7 @@ def duplicate_findings(invoice: Invoice) -> list[Finding]:
 
 def rule_sets() -> tuple[str, ...]:
     """EN 16931 and Chorus Pro rules decide; BR-FR decides too once `OPENCHORUS_BR_FR_FATAL` is set."""
-    french = "fr" if getattr(settings, "OPENCHORUS_BR_FR_FATAL", False) else "fr-warning"
+    french = "fr" if settings.OPENCHORUS_BR_FR_FATAL else "fr-warning"
     return ("en16931", french, "chorus")
 
 
