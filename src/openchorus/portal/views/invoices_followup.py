@@ -1,0 +1,256 @@
+"""Supplier follow-up of "Factures émises" (INV-7): synthèse, dashboard, search and its CSV export,
+archives, the invoice page and its downloads. Thin adapters over invoices.selectors.
+
+The invoice page and downloads answer 404 to whoever may not see the invoice (nothing leaks about
+its existence); the space's lists answer 403 to a user who holds no "Factures émises" space.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from decimal import Decimal, InvalidOperation
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from openchorus.core.storage import EXTENSIONS, StoredFileCorruptedError, stored_file_read
+from openchorus.invoices import selectors
+from openchorus.portal.forms.invoices_search import HIDDEN_CRITERIA, InvoiceSearchForm
+from openchorus.structures import access
+from openchorus.structures.enums import Space
+
+PAGE_SIZE = selectors.PAGE_SIZE
+DOWNLOAD_KINDS = ("original", "pdf", "xml", "attachment")
+_UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+
+
+def sent_space_required(view):
+    """Sign-in, then the "Factures émises" space on at least one structure (403 otherwise)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if Space.SENT_INVOICES not in access.spaces_held(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _page_number(request) -> int:
+    try:
+        return min(max(int(request.GET.get("page", "1")), 1), 100_000)
+    except ValueError:
+        return 1
+
+
+def _page_links(current: int, last: int | None, has_next: bool) -> list[int | None]:
+    """Page numbers around the current one (None = gap); with an unknown last page, the current
+    page's neighbours and a trailing gap."""
+    if last is None:
+        shown = sorted({1, *range(max(current - 2, 1), current + 2)})
+    else:
+        shown = sorted({1, last, *range(max(current - 2, 1), min(current + 2, last) + 1)})
+    links: list[int | None] = []
+    for number in shown:
+        if links and number - (links[-1] or 0) > 1:
+            links.append(None)
+        links.append(number)
+    if last is None and has_next:
+        links.append(None)
+    return links
+
+
+def _pager(request, page: selectors.InvoicePage) -> dict:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "page": page,
+        "page_links": _page_links(page.page, page.last_page, page.has_next),
+        "query": query.urlencode(),
+    }
+
+
+@sent_space_required
+@require_GET
+def synthesis(request):
+    """The space's home: what needs my action (drafts, rejected, to recycle, suspended)."""
+    groups = selectors.sent_invoices_synthesis(user=request.user)
+    can_send = bool(access.invoice_supplier_structures(request.user))
+    return render(
+        request,
+        "portal/invoices/sent_synthesis.html",
+        {"groups": groups, "can_send": can_send, "section": "synthesis"},
+    )
+
+
+@sent_space_required
+@require_GET
+def dashboard(request):
+    board = selectors.sent_invoices_dashboard(user=request.user)
+    return render(request, "portal/invoices/sent_dashboard.html", {"board": board, "section": "dashboard"})
+
+
+def _search_form(request) -> InvoiceSearchForm:
+    return InvoiceSearchForm(
+        request.GET or None, suppliers=selectors.sent_invoices_suppliers(user=request.user)
+    )
+
+
+@sent_space_required
+@require_GET
+def search(request):
+    form = _search_form(request)
+    result = None
+    export_query = ""
+    if form.is_bound and form.is_valid():
+        criteria = form.criteria()
+        result = selectors.sent_invoices_search(
+            user=request.user, criteria=criteria, page=_page_number(request), page_size=PAGE_SIZE
+        )
+        export = request.GET.copy()
+        export.pop("page", None)
+        export_query = export.urlencode()
+    elif not form.is_bound:
+        result = selectors.sent_invoices_search(
+            user=request.user, page=_page_number(request), page_size=PAGE_SIZE
+        )
+    context = {
+        "form": form,
+        "result": result,
+        "export_query": export_query,
+        "hidden_criteria": [form[name] for name in HIDDEN_CRITERIA if form.data.get(name)],
+        "section": "search",
+    }
+    if result is not None:
+        context.update(_pager(request, result))
+    return render(request, "portal/invoices/sent_search.html", context)
+
+
+@sent_space_required
+@require_GET
+def export(request):
+    """The search's matches as CSV (all of them, not only the page shown), streamed."""
+    form = _search_form(request)
+    if form.is_bound and not form.is_valid():
+        messages.error(request, _("Corrigez les critères de recherche avant de télécharger les résultats."))
+        return redirect(f"{reverse('portal:sent_invoices_search')}?{request.GET.urlencode()}")
+    criteria = form.criteria() if form.is_bound else None
+    lines = selectors.sent_invoices_export_lines(user=request.user, criteria=criteria)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="factures-emises-{stamp}.csv"'
+    return response
+
+
+@sent_space_required
+@require_GET
+def archives(request):
+    page = selectors.sent_invoices_archives(
+        user=request.user, page=_page_number(request), page_size=PAGE_SIZE
+    )
+    return render(
+        request,
+        "portal/invoices/sent_archives.html",
+        {"result": page, "section": "archives", **_pager(request, page)},
+    )
+
+
+@login_required
+@require_GET
+def invoice_detail(request, invoice_id: int):
+    view = selectors.invoice_view_for_user(user=request.user, invoice_id=invoice_id)
+    if view is None:
+        raise Http404
+    from_recipient = view.abilities["view_as_recipient"] and not view.abilities["view_as_supplier"]
+    lines = list(view.invoice.lines.all())
+    for line in lines:  # as many decimals as the price has, at least two (24,50 ; 4,123456)
+        line.unit_price_text = _decimal_text(line.unit_price, 2)
+        line.quantity_text = _decimal_text(line.quantity, 0)
+    return render(
+        request,
+        "portal/invoices/detail.html",
+        {
+            "view": view,
+            "invoice": view.invoice,
+            "abilities": view.abilities,
+            "from_recipient": from_recipient,
+            "lines": lines,
+            "vat_rows": [_vat_row(row) for row in view.invoice.vat_breakdown],
+            "back_query": urlencode({"page": request.GET["page"]}) if request.GET.get("page") else "",
+        },
+    )
+
+
+def _decimal_text(value: Decimal, min_places: int) -> str:
+    exponent = value.normalize().as_tuple().exponent
+    places = max(min_places, -exponent if isinstance(exponent, int) else 0)
+    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+def _vat_row(row: dict) -> dict:
+    """A VAT breakdown row (stored as JSON text) with amounts as Decimals, shown localised."""
+    converted = dict(row)
+    for key in ("rate", "taxable", "tax"):
+        try:
+            converted[key] = Decimal(str(row.get(key, "")))
+        except InvalidOperation:
+            converted[key] = row.get(key, "")
+    return converted
+
+
+def _safe_filename(name: str, fallback: str) -> str:
+    name = _UNSAFE_FILENAME.sub("_", name).strip(" ._")[:150]
+    return name or fallback
+
+
+@login_required
+@require_GET
+def invoice_download(request, invoice_id: int, kind: str, attachment_id: int | None = None):
+    """The stored bytes of one file of the invoice, exactly as kept (checked against their hash)."""
+    found = selectors.invoice_get_for_user(user=request.user, invoice_id=invoice_id)
+    if found is None or kind not in DOWNLOAD_KINDS or (kind == "attachment") != (attachment_id is not None):
+        raise Http404
+    invoice, abilities = found
+    if not abilities["download"]:
+        raise Http404
+    base = _safe_filename(
+        f"facture-{invoice.number}" if invoice.number else f"facture-{invoice.pk}", "facture"
+    )
+    if kind == "attachment":
+        attachment = invoice.attachments.select_related("stored").filter(pk=attachment_id).first()
+        if attachment is None:
+            raise Http404
+        stored, filename = attachment.stored, attachment.filename
+    else:
+        stored = {"original": invoice.original_file, "pdf": invoice.pdf_file, "xml": invoice.xml_file}[kind]
+        if stored is None:
+            raise Http404
+        extension = EXTENSIONS.get(stored.content_type, "bin")
+        filename = invoice.original_filename if kind == "original" else f"{base}.{extension}"
+        filename = filename or f"{base}-original.{extension}"
+    try:
+        data = stored_file_read(stored)
+    except (StoredFileCorruptedError, OSError):
+        messages.error(
+            request,
+            _("Le fichier ne peut pas être téléchargé : la copie conservée est altérée ou absente."),
+        )
+        return redirect("portal:invoice_detail", invoice_id=invoice.pk)
+    return FileResponse(
+        io.BytesIO(data),
+        as_attachment=True,
+        filename=_safe_filename(filename, f"{base}.bin"),
+        content_type=stored.content_type or "application/octet-stream",
+    )
