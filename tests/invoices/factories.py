@@ -112,3 +112,25 @@ def structured_file(s: Setting, syntax: str = "ubl", *, line_count: int = 2, **h
     record.lines.all().delete()
     record.delete()
     return einvoice.write(replace(document, number=number), syntax)
+
+
+def recipient_agent(s: Setting, *, service: str | None = None, level: str = "MODIFICATION"):
+    """A PARIS HABITAT agent holding "Factures reçues" (the space opened on the structure), on the
+    whole structure or on one service."""
+    from openchorus.structures.enums import Space
+    from openchorus.structures.models import Habilitation, StructureSpace
+
+    StructureSpace.objects.get_or_create(structure=s.recipient, space=Space.RECEIVED_INVOICES)
+    scoped = s.services[service] if service else None
+    agent = MembershipFactory(structure=s.recipient, service=scoped).user
+    Habilitation.objects.create(
+        user=agent, structure=s.recipient, service=scoped, space=Space.RECEIVED_INVOICES, level=level
+    )
+    return agent
+
+
+def sent(s: Setting, **header_overrides) -> Invoice:
+    """An invoice entered and sent: Mise à disposition of PARIS HABITAT's service BC."""
+    from openchorus.invoices.services import invoice_submit
+
+    return invoice_submit(actor=s.manager, invoice=draft(s, header_overrides=header_overrides))

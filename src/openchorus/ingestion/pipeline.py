@@ -28,6 +28,7 @@ from openchorus.einvoice import rules, xsd
 from openchorus.einvoice.detect import Syntax
 from openchorus.einvoice.errors import EInvoiceError, Issue, Severity
 from openchorus.invoices.checks import (
+    SUPERSEDED_BY_CHORUS,
     Finding,
     duplicate_findings,
     from_issue,
@@ -216,7 +217,7 @@ def validate(result: einvoice.ReadResult) -> list[Finding]:
         *xsd.validate(_root_of(result)),
         *rules.validate_read(result, rule_sets=rule_sets()),
     ]
-    findings = [_finding(issue) for issue in issues]
+    findings = [_finding(issue) for issue in issues if issue.rule_id not in SUPERSEDED_BY_CHORUS]
     if any(f.fatal for f in findings):
         raise Refused("validate", findings)
     return findings

@@ -326,8 +326,17 @@ def rule_sets() -> tuple[str, ...]:
     return ("en16931", french, "chorus")
 
 
+# Chorus Pro's billing frames (A1…A25, judged by the "chorus" rule set) replace the reform's
+# business process codes (B1, S1…) that BR-FR-08 expects: on this platform that rule does not apply.
+SUPERSEDED_BY_CHORUS = frozenset({"BR-FR-08"})
+
+
 def document_findings(invoice: Invoice, lines: list[InvoiceLine] | None = None) -> list[Finding]:
     """The library's rules on the invoice: on its deposited file when it has one, else on the record."""
+    return [f for f in _document_findings(invoice, lines) if f.rule_id not in SUPERSEDED_BY_CHORUS]
+
+
+def _document_findings(invoice: Invoice, lines: list[InvoiceLine] | None) -> list[Finding]:
     if invoice.is_structured_deposit and invoice.xml_file_id:
         from openchorus.core.storage import stored_file_read
 

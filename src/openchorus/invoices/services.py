@@ -85,7 +85,7 @@ def require_sender(actor, supplier: Structure) -> None:
 
 def _require(actor, invoice: Invoice, ability: str) -> None:
     if not access.invoice_abilities(actor, invoice)[ability]:
-        if not invoice.is_draft and ability in ("edit", "submit", "delete"):
+        if not invoice.is_draft and ability in ("edit", "submit", "delete", "attach"):
             raise ApplicationError(
                 _("La facture %(number)s a été envoyée : elle ne peut plus être modifiée ni supprimée.")
                 % {"number": invoice.number},
@@ -234,7 +234,7 @@ def invoice_attachment_add(
 ) -> InvoiceAttachment:
     """Attach a file to a draft: uploaded (checked as the structure's attachments are) or taken from
     the structure's attachments (ORG-5)."""
-    _require(actor, invoice, "edit")
+    _require(actor, invoice, "attach")
     if invoice.attachments.count() >= MAX_ATTACHMENTS:
         raise ApplicationError(
             _("Une facture porte au plus %(max)s pièces jointes.") % {"max": MAX_ATTACHMENTS}, field="file"
@@ -263,7 +263,11 @@ def invoice_attachment_add(
 @transaction.atomic
 def invoice_attachment_remove(*, actor, attachment: InvoiceAttachment) -> None:
     invoice = attachment.invoice
-    _require(actor, invoice, "edit")
+    _require(actor, invoice, "attach")
+    if not invoice.is_draft and attachment.added_at <= (invoice.status_changed_at or attachment.added_at):
+        raise ApplicationError(
+            _("Une pièce jointe envoyée avec la facture ne peut plus être retirée."), extra={"code": "sent"}
+        )
     sha256, filename = attachment.stored.sha256, attachment.filename
     attachment.delete()
     _audit(invoice, actor, "invoice:attachment_removed", filename=filename, sha256=sha256)
@@ -350,3 +354,119 @@ def invoice_route(*, invoice: Invoice) -> Invoice:
     return invoice_transition(
         invoice=invoice, target=InvoiceStatus.AVAILABLE, actor=None, party=Party.PLATFORM
     )
+
+
+# --- answers to the recipient (LIF-3, LIF-4, LIF-5) -------------------------------------------
+
+
+def _locked(invoice: Invoice) -> Invoice:
+    return (
+        Invoice.objects.select_for_update(of=("self",))
+        .select_related("supplier", "recipient", "recipient_service", "xml_file", "original_file", "pdf_file")
+        .get(pk=invoice.pk)
+    )
+
+
+def _require_answer(actor, invoice: Invoice, ability: str, status: str) -> None:
+    if not access.invoice_abilities(actor, invoice)[ability]:
+        if invoice.status != status:
+            raise ApplicationError(
+                _("La facture %(number)s est au statut « %(status)s » : cette action n'est pas possible.")
+                % {"number": invoice.number, "status": invoice.get_status_display()},
+                extra={"code": "transition_impossible"},
+            )
+        raise _forbidden()
+
+
+def invoice_recycle(
+    *, actor, invoice: Invoice, recipient_identifier: str, service_code: str, engagement_number: str
+) -> Invoice:
+    """A recycler: the supplier corrects the recipient, service code and/or engagement — nothing
+    else, the number stays — and sends the invoice again, to the new recipient. The former
+    recipient keeps a read-only trace (the history rows name it)."""
+    with transaction.atomic():
+        invoice = _locked(invoice)
+        _require_answer(actor, invoice, "recycle", InvoiceStatus.TO_RECYCLE)
+        before = {
+            "recipient_identifier": invoice.recipient_identifier,
+            "service_code": invoice.service_code,
+            "engagement_number": invoice.engagement_number,
+        }
+        invoice.recipient_identifier = (recipient_identifier or "").strip()
+        invoice.service_code = (service_code or "").strip()
+        invoice.engagement_number = (engagement_number or "").strip()
+        _route_fields(invoice)
+        findings = _routing_findings(invoice)
+        if any(f.fatal for f in findings):
+            raise InvoiceRefused(findings)
+        after = {name: getattr(invoice, name) for name in before}
+        audit_event_add(
+            stream=invoice_stream(invoice),
+            actor=actor,
+            action="invoice:recycled",
+            obj=invoice,
+            before=before,
+            after=after,
+        )
+        invoice_transition(
+            invoice=invoice,
+            target=InvoiceStatus.DEPOSITED,
+            actor=actor,
+            party=Party.SUPPLIER,
+            comment=", ".join(
+                f"{k} : {before[k] or '—'} → {after[k] or '—'}" for k in before if before[k] != after[k]
+            ),
+            recipient=invoice.recipient,
+            recipient_service=invoice.recipient_service,
+            **after,
+        )
+        return invoice_route(invoice=invoice)
+
+
+@transaction.atomic
+def invoice_complete(*, actor, invoice: Invoice, comment: str = "") -> Invoice:
+    """Suspendue → Complétée: the supplier sends the invoice back with the documents it lacked."""
+    invoice = _locked(invoice)
+    _require_answer(actor, invoice, "complete", InvoiceStatus.SUSPENDED)
+    if not invoice.attachments.filter(added_at__gt=invoice.status_changed_at).exists():
+        raise ApplicationError(
+            _("Ajoutez la ou les pièces jointes demandées avant de renvoyer la facture."),
+            field="file",
+            extra={"code": "attachment_missing"},
+        )
+    return invoice_transition(
+        invoice=invoice,
+        target=InvoiceStatus.COMPLETED,
+        actor=actor,
+        party=Party.SUPPLIER,
+        comment=comment.strip(),
+    )
+
+
+@transaction.atomic
+def invoice_copy(*, actor, invoice: Invoice, number: str) -> Invoice:
+    """Rejetée is final: the supplier issues a new invoice, here a draft copying the rejected one's
+    data under a new number (LIF-5)."""
+    invoice = _locked(invoice)
+    _require_answer(actor, invoice, "copy", InvoiceStatus.REJECTED)
+    number = (number or "").strip()
+    if not number or number == invoice.number:
+        raise ApplicationError(
+            _("Donnez un nouveau numéro : une facture rejetée ne peut pas être réémise sous le même numéro."),
+            field="number",
+        )
+    values = {name: getattr(invoice, name) for name in HEADER_FIELDS}
+    values["number"] = number
+    lines = [{name: getattr(line, name) for name in LINE_FIELDS} for line in invoice.lines.all()]
+    copy = invoice_draft_save(
+        actor=actor,
+        supplier=invoice.supplier,
+        values=values,
+        lines=lines,
+        supplier_service=invoice.supplier_service,
+        bank_account=invoice.bank_account
+        if invoice.bank_account_id and invoice.bank_account.status == Status.ACTIVE
+        else None,
+    )
+    _audit(copy, actor, "invoice:copied", source_invoice=invoice.pk, source_number=invoice.number)
+    return copy

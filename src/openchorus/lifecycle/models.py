@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openchorus.invoices.models import Invoice
 from openchorus.lifecycle.statuses import InvoiceStatus
+from openchorus.structures.models import Structure, StructureService
 
 
 class InvoiceStatusChange(models.Model):
@@ -17,6 +18,13 @@ class InvoiceStatusChange(models.Model):
     at = models.DateTimeField()
     comment = models.TextField(_("commentaire"), blank=True)
     motif = models.CharField(_("motif"), max_length=100, blank=True)
+    # Where the invoice was at that moment: a recipient it was recycled away from keeps a trace.
+    recipient = models.ForeignKey(
+        Structure, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recipient_service = models.ForeignKey(
+        StructureService, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["invoice", "at", "id"]

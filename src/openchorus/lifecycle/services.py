@@ -1,4 +1,5 @@
-"""The only writer of an invoice's status (LIF-1).
+"""The only writer of an invoice's status (LIF-1), the recipient's processing (LIF-2..6) and the
+notifications of status changes (LIF-7).
 
 `invoice_transition` checks the table, then in one transaction: a conditional UPDATE (the row must
 still be in the status the caller saw; 0 rows means someone else moved it first), the history row,
@@ -17,9 +18,12 @@ from openchorus.core.errors import ApplicationError
 from openchorus.invoices.models import Invoice
 from openchorus.lifecycle.models import InvoiceStatusChange
 from openchorus.lifecycle.statuses import InvoiceStatus
-from openchorus.lifecycle.transitions import Party, transition_for
+from openchorus.lifecycle.transitions import MOTIFS, Party, reform_code, targets_from, transition_for
 from openchorus.notifications.enums import FeedEventKind
 from openchorus.notifications.services import feed_event_add
+from openchorus.structures import access
+from openchorus.structures.enums import Space
+from openchorus.structures.models import StructureService
 
 
 def invoice_stream(invoice: Invoice) -> str:
@@ -73,6 +77,12 @@ def invoice_transition(
         raise ApplicationError(
             _("Un commentaire est obligatoire pour ce changement de statut."), field="comment"
         )
+    motifs = dict(MOTIFS.get(InvoiceStatus(target), ()))
+    if rule.motif_required and motif not in motifs:
+        raise ApplicationError(
+            _("Choisissez un motif parmi : %(motifs)s.") % {"motifs": ", ".join(str(m) for m in motifs.values())},
+            field="motif",
+        )
     now = timezone.now()
     updated = Invoice.objects.filter(pk=invoice.pk, status=source).update(
         status=target, status_changed_at=now, updated_at=now, **changes
@@ -95,6 +105,8 @@ def invoice_transition(
         at=now,
         comment=comment,
         motif=motif,
+        recipient_id=invoice.recipient_id,
+        recipient_service_id=invoice.recipient_service_id,
     )
     audit_event_add(
         stream=invoice_stream(invoice),
@@ -108,15 +120,147 @@ def invoice_transition(
     return invoice
 
 
-def _notify(invoice: Invoice, target: str) -> None:
-    """The supplier's author hears of the invoice reaching its recipient (LIF-7 adds the rest)."""
-    if target != InvoiceStatus.AVAILABLE or invoice.created_by_id is None:
-        return
-    link = reverse("portal:invoice_detail", args=[invoice.pk])
-    user, number = invoice.created_by, invoice.number
-    recipient = invoice.recipient.designation if invoice.recipient_id else invoice.recipient_identifier
-    transaction.on_commit(
-        lambda: feed_event_add(
-            user=user, kind=FeedEventKind.INVOICE_AVAILABLE, link=link, number=number, recipient=recipient
-        )
+# --- the recipient's side -----------------------------------------------------------------------
+
+
+def _locked(invoice: Invoice) -> Invoice:
+    return (
+        Invoice.objects.select_for_update(of=("self",))
+        .select_related("recipient", "supplier")
+        .get(pk=invoice.pk)
     )
+
+
+def processing_choices(user, invoice: Invoice) -> list[InvoiceStatus]:
+    """The statuses the recipient's "Traiter" offers this user for this invoice."""
+    if not access.invoice_abilities(user, invoice)["process"]:
+        return []
+    return targets_from(invoice.status, Party.RECIPIENT)
+
+
+@transaction.atomic
+def invoice_process(*, actor, invoice: Invoice, target: str, comment: str = "", motif: str = "") -> Invoice:
+    """ "Traiter" (LIF-2): the recipient moves the invoice to a processing or return status."""
+    invoice = _locked(invoice)
+    if not access.invoice_abilities(actor, invoice)["process"]:
+        raise ApplicationError(
+            _(
+                "Vous n'avez pas les droits de modification de l'espace « Factures reçues » pour cette facture."
+            ),
+            extra={"code": "forbidden"},
+        )
+    return invoice_transition(
+        invoice=invoice,
+        target=target,
+        actor=actor,
+        party=Party.RECIPIENT,
+        comment=comment.strip(),
+        motif=motif,
+    )
+
+
+@transaction.atomic
+def invoice_forward(*, actor, invoice: Invoice, service: StructureService, comment: str = "") -> Invoice:
+    """LIF-3: the recipient sends the invoice straight to the right service of its own structure."""
+    invoice = _locked(invoice)
+    if not access.invoice_abilities(actor, invoice)["forward"]:
+        raise ApplicationError(
+            _("Vous ne pouvez pas transmettre cette facture à un autre service."), extra={"code": "forbidden"}
+        )
+    today = timezone.localdate()
+    if (
+        service.structure_id != invoice.recipient_id
+        or service.status != "ACTIF"
+        or not service.is_active_on(today)
+    ):
+        raise ApplicationError(
+            _("Choisissez un service actif de la structure %(structure)s.")
+            % {"structure": invoice.recipient.designation},
+            field="service",
+        )
+    if service.pk == invoice.recipient_service_id:
+        raise ApplicationError(_("La facture est déjà adressée à ce service."), field="service")
+    former = invoice.recipient_service
+    Invoice.objects.filter(pk=invoice.pk).update(
+        recipient_service=service, service_code=service.code, updated_at=timezone.now()
+    )
+    invoice.recipient_service, invoice.service_code = service, service.code
+    InvoiceStatusChange.objects.create(
+        invoice=invoice,
+        from_status=invoice.status,
+        to_status=invoice.status,
+        actor=actor,
+        actor_label=_actor_label(actor),
+        at=timezone.now(),
+        comment=comment.strip() or f"{former.code if former else '—'} → {service.code}",
+        motif="TRANSMISE",
+        recipient_id=invoice.recipient_id,
+        recipient_service_id=former.pk if former else None,
+    )
+    audit_event_add(
+        stream=invoice_stream(invoice),
+        actor=actor,
+        action="invoice:forwarded",
+        obj=invoice,
+        before={"service": former.code if former else ""},
+        after={"service": service.code, "comment": comment.strip()},
+    )
+    _notify_recipients(invoice)
+    return invoice
+
+
+def supplier_visible_status(invoice: Invoice) -> str:
+    """LIF-6: "Mise en paiement" stays hidden from the supplier when the recipient structure says so
+    (ORG-2); the supplier then sees the status before it."""
+    if invoice.status != InvoiceStatus.PAYMENT_ORDERED or not invoice.recipient_id:
+        return invoice.status
+    if not invoice.recipient.payment_status_hidden:
+        return invoice.status
+    previous = (
+        InvoiceStatusChange.objects.filter(invoice=invoice, to_status=InvoiceStatus.PAYMENT_ORDERED)
+        .values_list("from_status", flat=True)
+        .last()
+    )
+    return previous or InvoiceStatus.AVAILABLE
+
+
+# --- notifications (LIF-7) ---------------------------------------------------------------------
+
+
+def _notify_recipients(invoice: Invoice) -> None:
+    users = access.space_holders(invoice.recipient_id, Space.RECEIVED_INVOICES, invoice.recipient_service_id)
+    link = reverse("portal:invoice_detail", args=[invoice.pk])
+    params = {"number": invoice.number, "supplier": invoice.supplier.designation}
+    kind = FeedEventKind.INVOICE_TO_PROCESS
+    transaction.on_commit(lambda: [feed_event_add(user=u, kind=kind, link=link, **params) for u in users])
+
+
+def _notify(invoice: Invoice, target: str) -> None:
+    """Recipients hear of an invoice to process; the supplier's users hear of every status change
+    they may see (not a hidden "Mise en paiement")."""
+    if target in (InvoiceStatus.AVAILABLE, InvoiceStatus.COMPLETED) and invoice.recipient_id:
+        _notify_recipients(invoice)
+    if target == InvoiceStatus.DEPOSITED:
+        return
+    if target == InvoiceStatus.PAYMENT_ORDERED and invoice.recipient.payment_status_hidden:
+        return
+    users = access.space_holders(invoice.supplier_id, Space.SENT_INVOICES, invoice.supplier_service_id)
+    link = reverse("portal:invoice_detail", args=[invoice.pk])
+    recipient = invoice.recipient.designation if invoice.recipient_id else invoice.recipient_identifier
+    params = {"number": invoice.number, "recipient": recipient, "status": str(InvoiceStatus(target).label)}
+    kind = (
+        FeedEventKind.INVOICE_AVAILABLE if target == InvoiceStatus.AVAILABLE else FeedEventKind.INVOICE_STATUS
+    )
+    transaction.on_commit(lambda: [feed_event_add(user=u, kind=kind, link=link, **params) for u in users])
+
+
+__all__ = [
+    "invoice_files",
+    "invoice_forward",
+    "invoice_process",
+    "invoice_stream",
+    "invoice_transition",
+    "processing_choices",
+    "reform_code",
+    "supplier_visible_status",
+]

@@ -46,3 +46,11 @@ class FeedEventKind(models.TextChoices):
         "FACTURE_MISE_A_DISPOSITION",
         _("Votre facture %(number)s a été mise à disposition de %(recipient)s."),
     )
+    INVOICE_STATUS = (
+        "FACTURE_STATUT",
+        _("Votre facture %(number)s adressée à %(recipient)s est au statut « %(status)s »."),
+    )
+    INVOICE_TO_PROCESS = (
+        "FACTURE_A_TRAITER",
+        _("Nouvelle facture %(number)s de %(supplier)s à traiter dans « Factures reçues »."),
+    )

@@ -256,11 +256,31 @@ def _grant_covers(grant: SpaceGrant | None, service_id: int | None, *, edit: boo
     return grant.services is None or service_id in grant.services
 
 
+def _former_recipient(user, invoice, rights: dict[int, StructureRights]) -> bool:
+    """A structure an invoice was recycled away from keeps a read-only trace of it (LIF-3)."""
+    from openchorus.lifecycle.models import InvoiceStatusChange
+
+    former = set(
+        InvoiceStatusChange.objects.filter(invoice_id=invoice.pk, recipient_id__isnull=False)
+        .exclude(recipient_id=invoice.recipient_id)
+        .values_list("recipient_id", "recipient_service_id")
+    )
+    if not former:
+        return False
+    held = rights_for(user, sorted({sid for sid, _ in former}))
+    return any(
+        _grant_covers(held[sid].spaces.get(Space.RECEIVED_INVOICES), service_id, edit=False)
+        for sid, service_id in former
+        if sid in held
+    )
+
+
 def invoice_abilities(user, invoice) -> dict[str, bool]:
     """What a user may do with one invoice, from either side (supplier or recipient)."""
+    names = ("view", "view_as_supplier", "view_as_recipient", "view_as_former_recipient", "edit", "submit",
+             "delete", "download", "attach", "recycle", "complete", "copy", "process", "forward")  # fmt: skip
     if not _signed_in(user):
-        return {"view": False, "view_as_supplier": False, "view_as_recipient": False, "edit": False,
-                "submit": False, "delete": False, "download": False}  # fmt: skip
+        return dict.fromkeys(names, False)
     rights = rights_for(user, [sid for sid in (invoice.supplier_id, invoice.recipient_id) if sid])
     supplier = rights.get(invoice.supplier_id)
     sent_grant = supplier.spaces.get(Space.SENT_INVOICES) if supplier else None
@@ -268,17 +288,48 @@ def invoice_abilities(user, invoice) -> dict[str, bool]:
     supplier_edit = _grant_covers(sent_grant, invoice.supplier_service_id, edit=True)
     recipient = rights.get(invoice.recipient_id) if invoice.recipient_id else None
     received_grant = recipient.spaces.get(Space.RECEIVED_INVOICES) if recipient else None
-    as_recipient = invoice.status != "BROUILLON" and _grant_covers(
-        received_grant, invoice.recipient_service_id, edit=False
-    )
-    draft = invoice.status == "BROUILLON"
-    view = as_supplier or as_recipient or user.is_staff
+    status = invoice.status
+    draft = status == "BROUILLON"
+    as_recipient = not draft and _grant_covers(received_grant, invoice.recipient_service_id, edit=False)
+    recipient_edit = not draft and _grant_covers(received_grant, invoice.recipient_service_id, edit=True)
+    former = not (as_supplier or as_recipient) and not draft and _former_recipient(user, invoice, rights)
+    view = as_supplier or as_recipient or former or user.is_staff
     return {
         "view": view,
         "view_as_supplier": as_supplier,
         "view_as_recipient": as_recipient,
+        "view_as_former_recipient": former,
         "edit": draft and supplier_edit,
         "submit": draft and supplier_edit,
         "delete": draft and supplier_edit,
         "download": view,
+        "attach": supplier_edit and status in ("BROUILLON", "SUSPENDUE"),
+        "recycle": supplier_edit and status == "A_RECYCLER",
+        "complete": supplier_edit and status == "SUSPENDUE",
+        "copy": supplier_edit and status == "REJETEE",
+        "process": recipient_edit,
+        "forward": recipient_edit and status in ("MISE_A_DISPOSITION", "COMPLETEE"),
     }
+
+
+def space_holders(structure_id: int, space: str, service_id: int | None = None) -> list:
+    """The active users who hold a space on a structure and see objects of `service_id` in it
+    (managers, and users habilitated on the whole structure or on that service): who to notify."""
+    from django.contrib.auth import get_user_model
+
+    if (
+        space not in DEFAULT_SPACES
+        and not StructureSpace.objects.filter(structure_id=structure_id, space=space).exists()
+    ):
+        return []
+    members = Membership.objects.filter(structure_id=structure_id, is_active=True)
+    managers = members.filter(role__in=MANAGER_ROLES, service__isnull=True).values("user_id")
+    habilitated = Habilitation.objects.filter(structure_id=structure_id, space=space).filter(
+        Q(service__isnull=True) | Q(service_id=service_id)
+    )
+    return list(
+        get_user_model()
+        .objects.filter(Q(pk__in=managers) | Q(pk__in=habilitated.values("user_id")))
+        .filter(pk__in=members.values("user_id"), status="ACTIF")
+        .distinct()
+    )
