@@ -3,7 +3,12 @@
 The supplier's follow-up of "Factures émises" (INV-7): the synthèse (what needs my action), the
 dashboard (counts by current status), the search engine with its CSV export, the archives
 (invoices whose final status was reached more than two years ago, left out of every other list),
-and one invoice with its history and audit trail.
+and one invoice with its history and audit trail. The recipient's "Factures reçues" (LIF-2): the
+synthèse (what to process), the dashboard, the search engine and its export.
+
+What the supplier sees of a status goes through `shown_status` (LIF-6: a recipient structure may
+hide "Mise en paiement", the supplier then sees the status before it), computed in SQL so that
+lists, counts and exports agree with `lifecycle.services.supplier_visible_status`.
 
 Lists are built for very large tables: they follow the indexes of `Invoice.Meta` (supplier + status
 + creation, supplier + deposit date, number, engagement), fetch one row more than the page to know
@@ -23,7 +28,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,7 +39,14 @@ from openchorus.audit.services import ChainVerdict, audit_chain_verify
 from openchorus.invoices.enums import BillingFrame
 from openchorus.invoices.models import Invoice, InvoiceAttachment
 from openchorus.lifecycle.models import InvoiceStatusChange
-from openchorus.lifecycle.statuses import FINAL_STATUSES, SUPPLIER_ACTION_STATUSES, InvoiceStatus
+from openchorus.lifecycle.services import supplier_visible_status
+from openchorus.lifecycle.statuses import (
+    FINAL_STATUSES,
+    SENT_STATUSES,
+    SUPPLIER_ACTION_STATUSES,
+    InvoiceStatus,
+)
+from openchorus.lifecycle.transitions import reform_code, reform_label
 from openchorus.structures import access
 from openchorus.structures.enums import Space
 from openchorus.structures.models import Structure, StructureService
@@ -69,6 +82,49 @@ def _current(user) -> QuerySet[Invoice]:
 
 def _list_related(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
     return queryset.select_related("supplier", "recipient", "recipient_service", "supplier_service")
+
+
+# --- the status each side sees ------------------------------------------------------------------
+
+_HIDDEN_PAYMENT = Q(status=InvoiceStatus.PAYMENT_ORDERED, recipient__payment_status_hidden=True)
+
+
+def with_supplier_status(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """Annotate `shown_status`, the status the supplier sees (LIF-6): a hidden "Mise en paiement"
+    shows as the status it came from, as `lifecycle.services.supplier_visible_status` says."""
+    previous = (
+        InvoiceStatusChange.objects.filter(invoice=OuterRef("pk"), to_status=InvoiceStatus.PAYMENT_ORDERED)
+        .order_by("-at", "-id")
+        .values("from_status")[:1]
+    )
+    return queryset.annotate(
+        shown_status=Case(
+            When(_HIDDEN_PAYMENT, then=Coalesce(Subquery(previous), Value(InvoiceStatus.AVAILABLE.value))),
+            default=F("status"),
+        )
+    )
+
+
+def _supplier_status_filter(status: str) -> Q:
+    """Invoices the supplier sees in `status` (a queryset annotated by `with_supplier_status`)."""
+    if status == InvoiceStatus.PAYMENT_ORDERED:
+        return Q(status=status) & ~Q(recipient__payment_status_hidden=True)
+    return Q(status=status) | Q(status=InvoiceStatus.PAYMENT_ORDERED, shown_status=status)
+
+
+def status_label(status: str) -> str:
+    return str(InvoiceStatus(status).label) if status in InvoiceStatus.values else status
+
+
+def label_statuses(invoices: list[Invoice]) -> list[Invoice]:
+    """Give each invoice `shown_status` (when not annotated: the real one), its label and its
+    2026 reform code (BYD-4), which the lists' status badge shows."""
+    for invoice in invoices:
+        shown = getattr(invoice, "shown_status", None) or invoice.status
+        invoice.shown_status = shown
+        invoice.shown_status_label = status_label(shown)
+        invoice.shown_reform_code = reform_code(shown) if shown in InvoiceStatus.values else ""
+    return invoices
 
 
 def sent_invoices_suppliers(*, user) -> list[Structure]:
@@ -120,7 +176,7 @@ def _page(queryset: QuerySet[Invoice], *, page: int, page_size: int) -> InvoiceP
     offset = (page - 1) * page_size
     rows = list(queryset[offset : offset + page_size + 1])
     has_next = len(rows) > page_size
-    items = rows[:page_size]
+    items = label_statuses(rows[:page_size])
     if not has_next:  # the last page: the count is known without asking the database
         count, capped = offset + len(items), False
         if not items and page > 1:
@@ -201,7 +257,7 @@ def _criteria_filter(criteria: SearchCriteria) -> Q:
             for word in recipient.split():
                 q &= Q(recipient__legal_name__icontains=word) | Q(recipient__label__icontains=word)
     if criteria.status:
-        q &= Q(status=criteria.status)
+        q &= _supplier_status_filter(criteria.status)
     if criteria.service_code:
         code = criteria.service_code.strip()
         q &= Q(recipient_service__code__iexact=code) | Q(
@@ -222,7 +278,7 @@ def _criteria_filter(criteria: SearchCriteria) -> Q:
 
 def _searched(user, criteria: SearchCriteria) -> QuerySet[Invoice]:
     order = SORTS.get(criteria.sort, SORTS[DEFAULT_SORT])
-    return _current(user).filter(_criteria_filter(criteria)).order_by(*order)
+    return with_supplier_status(_current(user)).filter(_criteria_filter(criteria)).order_by(*order)
 
 
 def sent_invoices_search(
@@ -241,6 +297,7 @@ EXPORT_HEADER = (
     gettext_lazy("Date de facture"),
     gettext_lazy("Date de dépôt"),
     gettext_lazy("Statut"),
+    gettext_lazy("Statut (réforme 2026)"),
     gettext_lazy("Date du statut"),
     gettext_lazy("Identifiant du fournisseur"),
     gettext_lazy("Fournisseur"),
@@ -276,12 +333,15 @@ def _day(value: date | datetime | None) -> str:
 
 
 def _export_row(invoice: Invoice) -> list[str]:
+    """One CSV line; the status is `shown_status` when the queryset carries it (supplier side)."""
+    status = getattr(invoice, "shown_status", None) or invoice.status
     return [
         _text(invoice.number),
         invoice.get_type_code_display(),
         _day(invoice.issue_date),
         _day(invoice.submitted_at),
-        str(invoice.get_status_display()),
+        status_label(status),
+        reform_label(status) if status in InvoiceStatus.values else "",
         _day(invoice.status_changed_at),
         invoice.supplier.identifier,
         _text(invoice.supplier.legal_name),
@@ -301,6 +361,10 @@ def _export_row(invoice: Invoice) -> list[str]:
 def sent_invoices_export_lines(*, user, criteria: SearchCriteria | None = None) -> Iterator[str]:
     """Every match of a search as CSV text (`;`, CRLF, a byte-order mark first), in pieces of whole
     lines, read from the database in batches so that memory stays flat whatever the size."""
+    return _export_lines(_list_related(_searched(user, criteria or SearchCriteria())))
+
+
+def _export_lines(queryset: QuerySet[Invoice]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
 
@@ -312,7 +376,6 @@ def sent_invoices_export_lines(*, user, criteria: SearchCriteria | None = None) 
 
     writer.writerow([str(title) for title in EXPORT_HEADER])
     yield "\ufeff" + flush()
-    queryset = _list_related(_searched(user, criteria or SearchCriteria()))
     for count, invoice in enumerate(queryset.iterator(chunk_size=EXPORT_BATCH), start=1):
         writer.writerow(_export_row(invoice))
         if count % EXPORT_BATCH == 0:
@@ -343,7 +406,7 @@ def sent_invoices_synthesis(*, user, rows: int = SYNTHESIS_ROWS) -> list[Synthes
     groups = []
     for status in SUPPLIER_ACTION_STATUSES:
         queryset = current.filter(status=status)
-        latest = list(_list_related(queryset).order_by("-created_at", "-id")[: rows + 1])
+        latest = label_statuses(list(_list_related(queryset).order_by("-created_at", "-id")[: rows + 1]))
         if len(latest) <= rows:
             count, capped = len(latest), False
         else:
@@ -401,9 +464,9 @@ def sent_invoices_dashboard(*, user) -> Dashboard:
     """Counts of the current invoices (archives excluded) by status, grouped by supplier structure,
     supplier service, billing frame and creating user: one GROUP BY, rolled up here."""
     grouped = (
-        _current(user)
+        with_supplier_status(_current(user))
         .order_by()
-        .values_list("supplier_id", "supplier_service_id", "billing_frame", "created_by_id", "status")
+        .values_list("supplier_id", "supplier_service_id", "billing_frame", "created_by_id", "shown_status")
         .annotate(n=Count("id"))
     )
     keys = ("supplier_id", "supplier_service_id", "billing_frame", "created_by_id")
@@ -449,8 +512,226 @@ def sent_invoices_dashboard(*, user) -> Dashboard:
 
 def sent_invoices_archives(*, user, page: int = 1, page_size: int = PAGE_SIZE) -> InvoicePage:
     """Invoices whose final status (rejected, payment ordered) was reached more than two years ago."""
-    queryset = _sent_scope(user).filter(_archived(archive_cutoff())).order_by("-status_changed_at", "-id")
+    queryset = with_supplier_status(_sent_scope(user).filter(_archived(archive_cutoff())))
+    queryset = queryset.order_by("-status_changed_at", "-id")
     return _page(_list_related(queryset), page=page, page_size=page_size)
+
+
+# --- Factures reçues (LIF-2) ----------------------------------------------------------------------
+# The recipient's side sees the real status. Lists follow the indexes (recipient, status,
+# -submitted_at) and (recipient_service, -submitted_at); drafts never appear (access.py).
+
+# What the recipient must process (the synthèse), then every status a received invoice can have.
+RECIPIENT_ACTION_STATUSES = (InvoiceStatus.AVAILABLE, InvoiceStatus.COMPLETED)
+RECEIVED_STATUSES = SENT_STATUSES
+
+
+def _received_scope(user) -> QuerySet[Invoice]:
+    return Invoice.objects.filter(access.received_invoices_scope(user))
+
+
+def received_invoices_structures(*, user) -> list[Structure]:
+    """The public structures whose received invoices the user may see."""
+    ids = [sid for sid, rights in access.rights_for(user).items() if Space.RECEIVED_INVOICES in rights.spaces]
+    return list(Structure.objects.filter(pk__in=ids).order_by("legal_name", "pk"))
+
+
+def received_invoices_services(*, user) -> list[StructureService]:
+    """The services whose invoices the user may see (the "service" criterion's choices)."""
+    condition = Q(pk__in=[])
+    for sid, rights in access.rights_for(user).items():
+        grant = rights.spaces.get(Space.RECEIVED_INVOICES)
+        if grant is None:
+            continue
+        if grant.services is None:
+            condition |= Q(structure_id=sid)
+        else:
+            condition |= Q(structure_id=sid, pk__in=sorted(grant.services))
+    return list(
+        StructureService.objects.filter(condition)
+        .select_related("structure")
+        .order_by("structure_id", "code")
+    )
+
+
+@dataclass(frozen=True)
+class ReceivedSearchCriteria:
+    """What the search engine of "Factures reçues" filters on; empty values filter nothing."""
+
+    number: str = ""
+    issue_date_from: date | None = None
+    issue_date_to: date | None = None
+    deposit_date_from: date | None = None
+    deposit_date_to: date | None = None
+    amount_min: Decimal | None = None  # montant TTC
+    amount_max: Decimal | None = None
+    supplier: str = ""  # SIRET (or its beginning) or words of the name
+    status: str = ""
+    recipient_service_id: int | None = None
+    engagement_number: str = ""
+    recipient_id: int | None = None
+    # Reached from the dashboard's cells
+    supplier_id: int | None = None
+    sort: str = DEFAULT_SORT
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> ReceivedSearchCriteria:
+        known = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in values.items() if k in known and v not in (None, "")})
+
+
+def _received_filter(criteria: ReceivedSearchCriteria) -> Q:
+    q = Q()
+    if criteria.number:
+        q &= Q(number=criteria.number.strip())
+    if criteria.issue_date_from:
+        q &= Q(issue_date__gte=criteria.issue_date_from)
+    if criteria.issue_date_to:
+        q &= Q(issue_date__lte=criteria.issue_date_to)
+    if criteria.deposit_date_from:
+        q &= Q(submitted_at__gte=_day_start(criteria.deposit_date_from))
+    if criteria.deposit_date_to:
+        q &= Q(submitted_at__lt=_day_start(criteria.deposit_date_to + timedelta(days=1)))
+    if criteria.amount_min is not None:
+        q &= Q(total_incl_vat__gte=criteria.amount_min)
+    if criteria.amount_max is not None:
+        q &= Q(total_incl_vat__lte=criteria.amount_max)
+    supplier = criteria.supplier.strip()
+    if supplier:
+        compact = supplier.replace(" ", "")
+        if compact.isdigit():
+            q &= Q(supplier__identifier__startswith=compact)
+        else:
+            for word in supplier.split():
+                q &= Q(supplier__legal_name__icontains=word) | Q(supplier__label__icontains=word)
+    if criteria.status:
+        q &= Q(status=criteria.status)
+    if criteria.recipient_service_id:
+        q &= Q(recipient_service_id=criteria.recipient_service_id)
+    if criteria.engagement_number:
+        q &= Q(engagement_number=criteria.engagement_number.strip())
+    if criteria.recipient_id:
+        q &= Q(recipient_id=criteria.recipient_id)
+    if criteria.supplier_id:
+        q &= Q(supplier_id=criteria.supplier_id)
+    return q
+
+
+def _received_searched(user, criteria: ReceivedSearchCriteria) -> QuerySet[Invoice]:
+    order = SORTS.get(criteria.sort, SORTS[DEFAULT_SORT])
+    return _received_scope(user).filter(_received_filter(criteria)).order_by(*order)
+
+
+def received_invoices_search(
+    *, user, criteria: ReceivedSearchCriteria | None = None, page: int = 1, page_size: int = PAGE_SIZE
+) -> InvoicePage:
+    """One page of the invoices the user received (through the structures and services it may see)."""
+    queryset = _received_searched(user, criteria or ReceivedSearchCriteria())
+    return _page(_list_related(queryset), page=page, page_size=page_size)
+
+
+def received_invoices_export_lines(*, user, criteria: ReceivedSearchCriteria | None = None) -> Iterator[str]:
+    """Every match of a search of "Factures reçues" as CSV, like the supplier's export."""
+    return _export_lines(_list_related(_received_searched(user, criteria or ReceivedSearchCriteria())))
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: InvoiceStatus
+    count: int
+    count_capped: bool
+
+    @property
+    def label(self) -> str:
+        return str(self.status.label)
+
+    @property
+    def reform_code(self) -> str:
+        return reform_code(self.status)
+
+
+@dataclass(frozen=True)
+class ReceivedSynthesis:
+    groups: list[SynthesisGroup]  # to process: Mise à disposition, Complétée
+    counts: list[StatusCount]  # every status holding at least one invoice
+
+    @property
+    def to_process(self) -> int:
+        return sum(group.count for group in self.groups)
+
+    @property
+    def total(self) -> int:
+        return sum(count.count for count in self.counts)
+
+
+def received_invoices_synthesis(*, user, rows: int = SYNTHESIS_ROWS) -> ReceivedSynthesis:
+    """What the recipient must process (the latest first) and a capped count for each status: each
+    an index range scan of (recipient, status, -submitted_at)."""
+    scope = _received_scope(user)
+    groups = []
+    for status in RECIPIENT_ACTION_STATUSES:
+        queryset = scope.filter(status=status)
+        latest = label_statuses(list(_list_related(queryset).order_by("-submitted_at", "-id")[: rows + 1]))
+        if len(latest) <= rows:
+            count, capped = len(latest), False
+        else:
+            count, capped = capped_count(queryset)
+        groups.append(SynthesisGroup(InvoiceStatus(status), count, capped, latest[:rows]))
+    counts = []
+    for status in RECEIVED_STATUSES:
+        count, capped = capped_count(scope.filter(status=status))
+        if count:
+            counts.append(StatusCount(InvoiceStatus(status), count, capped))
+    return ReceivedSynthesis(groups, counts)
+
+
+def received_invoices_dashboard(*, user) -> Dashboard:
+    """Counts of the received invoices by status, grouped by recipient structure (when the user sees
+    several), service and supplier: one GROUP BY, rolled up here."""
+    grouped = (
+        _received_scope(user)
+        .order_by()
+        .values_list("recipient_id", "recipient_service_id", "supplier_id", "status")
+        .annotate(n=Count("id"))
+    )
+    keys = ("recipient_id", "recipient_service_id", "supplier_id")
+    counts: dict[str, dict[Any, dict[str, int]]] = {
+        key: defaultdict(lambda: defaultdict(int)) for key in keys
+    }
+    totals: dict[str, int] = defaultdict(int)
+    without_service: dict[str, int] = defaultdict(int)
+    for *values, status, n in grouped:
+        for key, value in zip(keys, values, strict=True):
+            if value is not None:
+                counts[key][value][status] += n
+            elif key == "recipient_service_id":
+                without_service[status] += n
+        totals[status] += n
+    statuses = [s for s in InvoiceStatus if totals.get(s)]
+    structures = Structure.objects.in_bulk([*counts["recipient_id"], *counts["supplier_id"]])
+    services = StructureService.objects.in_bulk(list(counts["recipient_service_id"]))
+    labels = {
+        "recipient_id": lambda pk: structures[pk].legal_name,
+        "recipient_service_id": lambda pk: f"{services[pk].label} ({services[pk].code})",
+        "supplier_id": lambda pk: f"{structures[pk].legal_name} ({structures[pk].identifier})",
+    }
+    titles = {
+        "recipient_id": _("Par structure"),
+        "recipient_service_id": _("Par service"),
+        "supplier_id": _("Par fournisseur"),
+    }
+    tables = []
+    for key in keys:
+        if key == "recipient_id" and len(counts[key]) < 2:
+            continue  # one structure: its table would repeat the totals
+        rows = [DashboardRow(labels[key](value), {key: value}, dict(c)) for value, c in counts[key].items()]
+        rows.sort(key=lambda row: (-row.total, row.label))
+        if key == "recipient_service_id" and without_service:
+            rows.append(DashboardRow(str(_("Sans service")), {}, dict(without_service)))
+        for row in rows:
+            row.cells = [(status, row.counts.get(status, 0)) for status in statuses]
+        tables.append(DashboardTable(key, titles[key], rows, statuses))
+    return Dashboard(tables, statuses, dict(totals))
 
 
 # --- one invoice ------------------------------------------------------------------------------
@@ -506,11 +787,31 @@ def invoice_view_for_user(*, user, invoice_id: int) -> InvoiceView | None:
         return None
     invoice, abilities = found
     stream = f"invoice:{invoice.pk}"
+    history = list(invoice.status_changes.select_related("actor").order_by("at", "id"))
+    events = list(AuditEvent.objects.filter(stream=stream).order_by("sequence"))
+    # LIF-6: whoever sees the invoice only as its supplier does not see a hidden "Mise en paiement"
+    # (the audit trail keeps its event, chain intact, without naming the status).
+    hide_payment = (
+        not abilities.get("view_as_recipient")
+        and not abilities.get("view_as_former_recipient")
+        and invoice.recipient_id is not None
+        and invoice.recipient.payment_status_hidden
+    )
+    if hide_payment:
+        history = [c for c in history if c.to_status != InvoiceStatus.PAYMENT_ORDERED]
+    for change in history:
+        change.reform_code = reform_code(change.to_status)
+        change.reform_label = reform_label(change.to_status)
+    for event in events:
+        status = (event.after or {}).get("status", "") if isinstance(event.after, dict) else ""
+        event.masked = hide_payment and status == InvoiceStatus.PAYMENT_ORDERED
+    invoice.shown_status = supplier_visible_status(invoice) if hide_payment else invoice.status
+    label_statuses([invoice])
     return InvoiceView(
         invoice=invoice,
         abilities=abilities,
-        history=list(invoice.status_changes.select_related("actor").order_by("at", "id")),
-        audit_events=list(AuditEvent.objects.filter(stream=stream).order_by("sequence")),
+        history=history,
+        audit_events=events,
         verdict=audit_chain_verify(stream=stream),
         attachments=list(invoice.attachments.select_related("stored")),
     )

@@ -80,7 +80,8 @@ def invoice_transition(
     motifs = dict(MOTIFS.get(InvoiceStatus(target), ()))
     if rule.motif_required and motif not in motifs:
         raise ApplicationError(
-            _("Choisissez un motif parmi : %(motifs)s.") % {"motifs": ", ".join(str(m) for m in motifs.values())},
+            _("Choisissez un motif parmi : %(motifs)s.")
+            % {"motifs": ", ".join(str(m) for m in motifs.values())},
             field="motif",
         )
     now = timezone.now()

@@ -95,4 +95,6 @@ urlpatterns = [
     path("", include("openchorus.portal.urls_invoices_entry")),
     path("", include("openchorus.portal.urls_invoices_deposit")),
     path("", include("openchorus.portal.urls_invoices_followup")),
+    # Factures reçues (LIF-2) and the invoice page's actions (LIF-2..5)
+    path("", include("openchorus.portal.urls_invoices_received")),
 ]

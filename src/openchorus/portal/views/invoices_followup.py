@@ -173,6 +173,16 @@ def invoice_detail(request, invoice_id: int):
     view = selectors.invoice_view_for_user(user=request.user, invoice_id=invoice_id)
     if view is None:
         raise Http404
+    return render_invoice_detail(request, view)
+
+
+def render_invoice_detail(
+    request, view: selectors.InvoiceView, *, forms: dict | None = None, status: int = 200
+):
+    """The invoice page, with the actions this user may take on it (LIF-2..5); `forms` replaces an
+    action's blank form by the bound one that was refused, shown with its errors."""
+    from openchorus.portal.views.invoices_actions import action_forms
+
     from_recipient = view.abilities["view_as_recipient"] and not view.abilities["view_as_supplier"]
     lines = list(view.invoice.lines.all())
     for line in lines:  # as many decimals as the price has, at least two (24,50 ; 4,123456)
@@ -189,7 +199,9 @@ def invoice_detail(request, invoice_id: int):
             "lines": lines,
             "vat_rows": [_vat_row(row) for row in view.invoice.vat_breakdown],
             "back_query": urlencode({"page": request.GET["page"]}) if request.GET.get("page") else "",
+            **action_forms(request.user, view, forms or {}),
         },
+        status=status,
     )
 
 
