@@ -361,6 +361,34 @@ def _broken_ids(combined: etree.XPath, element: etree._Element) -> list[str]:
     return found.split() if isinstance(found, str) else []
 
 
+# What the walk of `scan` does with an element, by tag: most tags need nothing but the attribute
+# names, so each tag is classified once (suffix tests, assert lookup) instead of once per element.
+_K_ASSERTED, _K_LINE, _K_AMOUNT, _K_BINARY, _K_PAYMENT_ID, _K_MEANS_CODE = 1, 2, 4, 8, 16, 32
+_KINDS: dict[str, int] = {}
+_MAX_KINDS = 4096  # tags come from untrusted documents: the cache stays bounded
+
+
+def _kind(tag: str) -> int:
+    kind = _KINDS.get(tag)
+    if kind is None:
+        kind = _K_ASSERTED if tag in _ELEMENT_ASSERTS else 0
+        if tag in _LINE_TAGS:
+            kind |= _K_LINE
+        # The artefact's contexts are exclusive, in this order (an Amount is never a BinaryObject).
+        if tag.endswith("Amount"):
+            # string-length(substring-after(., '.')) <= 2, outside price amounts (and discounts)
+            kind |= 0 if tag.endswith("PriceAmount") else _K_AMOUNT
+        elif tag.endswith("BinaryObject"):
+            kind |= _K_BINARY
+        elif tag == _PAYMENT_ID:
+            kind |= _K_PAYMENT_ID
+        elif tag == _PAYMENT_MEANS_CODE:
+            kind |= _K_MEANS_CODE
+        if len(_KINDS) < _MAX_KINDS:
+            _KINDS[tag] = kind
+    return kind
+
+
 def scan(root: etree._Element) -> dict[str, list[etree._Element]]:
     """The elements breaking each rule, by rule id, found in one walk of a UBL document."""
     broken: dict[str, list[etree._Element]] = {}
@@ -373,29 +401,33 @@ def scan(root: etree._Element) -> dict[str, list[etree._Element]]:
     attributes: set[str] = set()
     names = 0
     lines_hold = bool(_LINES_HOLD(root))
+    kinds = _KINDS
     for element in root.iter(etree.Element):
-        tag = str(element.tag)
+        tag: str = element.tag
         keys = element.keys()
         if keys:
             attributes.update(keys)
             if "name" in keys and tag != _PAYMENT_MEANS_CODE:
                 names += 1
-        combined = _ELEMENT_ASSERTS.get(tag)
-        if combined is not None and not (lines_hold and tag in _LINE_TAGS and element.getparent() is root):
-            for rule_id in _broken_ids(combined, element):
+        kind = kinds.get(tag)
+        if kind is None:
+            kind = _kind(tag)
+        if not kind:
+            continue
+        if kind & _K_ASSERTED and not (lines_hold and kind & _K_LINE and element.getparent() is root):
+            for rule_id in _broken_ids(_ELEMENT_ASSERTS[tag], element):
                 broken.setdefault(rule_id, []).append(element)
-        if tag.endswith("Amount"):
-            # string-length(substring-after(., '.')) <= 2, outside price amounts and discounts
+        if kind & _K_AMOUNT:
             decimals = len(_string_value(element).partition(".")[2])
-            if decimals > 2 and not tag.endswith("PriceAmount") and not _in_price_discount(element):
+            if decimals > 2 and not _in_price_discount(element):
                 broken.setdefault("UBL-DT-01", []).append(element)
-        elif tag.endswith("BinaryObject"):
+        elif kind & _K_BINARY:
             for rule_id, attribute in (("UBL-DT-06", "mimeCode"), ("UBL-DT-07", "filename")):
                 if attribute not in keys:
                     broken.setdefault(rule_id, []).append(element)
-        elif tag == _PAYMENT_ID:
+        elif kind & _K_PAYMENT_ID:
             payment_ids.add(_string_value(element))
-        elif tag == _PAYMENT_MEANS_CODE:
+        elif kind & _K_MEANS_CODE:
             means_codes.add(_string_value(element))
     # count(//cbc:PaymentID[not(preceding::cbc:PaymentID/. = .)]) <= 1: distinct values.
     if len(payment_ids) > 1:

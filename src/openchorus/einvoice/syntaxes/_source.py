@@ -82,6 +82,16 @@ class Source:
             found = [child for parent in found for child in self._children(parent).get(tag, ())]
         return found
 
+    def findtext(self, element: etree._Element | None, path: str) -> str | None:
+        """Like lxml's ``findtext``: the raw text of the first match ("" without text), or None."""
+        found = self.find(element, path)
+        return None if found is None else (found.text or "")
+
+    def children(self, element: etree._Element) -> dict[str, list[etree._Element]]:
+        """The element's child elements by Clark tag, in document order (indexed once)."""
+        index = self._index.get(element)
+        return index if index is not None else self._children(element)
+
     def _children(self, element: etree._Element) -> dict[str, list[etree._Element]]:
         index = self._index.get(element)
         if index is None:

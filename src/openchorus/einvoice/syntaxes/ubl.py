@@ -76,6 +76,28 @@ def _q(name: str) -> str:
     return f"{{{CAC if prefix == 'cac' else CBC}}}{local}"
 
 
+# Clark tags of the line reader's direct lookups (see `_Reader.line`).
+_ACCOUNTING_COST = _q("cbc:AccountingCost")
+_ADDITIONAL_ITEM_PROPERTY = _q("cac:AdditionalItemProperty")
+_ALLOWANCE_CHARGE = _q("cac:AllowanceCharge")
+_BASE_QUANTITY = _q("cbc:BaseQuantity")
+_CLASSIFIED_TAX_CATEGORY = _q("cac:ClassifiedTaxCategory")
+_CREDITED_QUANTITY = _q("cbc:CreditedQuantity")
+_DESCRIPTION = _q("cbc:Description")
+_DOCUMENT_REFERENCE = _q("cac:DocumentReference")
+_ID = _q("cbc:ID")
+_INVOICED_QUANTITY = _q("cbc:InvoicedQuantity")
+_INVOICE_PERIOD = _q("cac:InvoicePeriod")
+_ITEM = _q("cac:Item")
+_LINE_EXTENSION_AMOUNT = _q("cbc:LineExtensionAmount")
+_NAME = _q("cbc:Name")
+_NOTE = _q("cbc:Note")
+_PERCENT = _q("cbc:Percent")
+_PRICE = _q("cac:Price")
+_PRICE_AMOUNT = _q("cbc:PriceAmount")
+_NO_CHILDREN: dict[str, list[etree._Element]] = {}
+
+
 # --- Reading ------------------------------------------------------------------------------------
 
 
@@ -135,7 +157,7 @@ class _Reader:
         object_ref = project_ref = None
         supporting: list[SupportingDocument] = []
         for ref in doc_refs:
-            code = (ref.findtext(_q("cbc:DocumentTypeCode")) or "").strip()
+            code = (s.findtext(ref, "cbc:DocumentTypeCode") or "").strip()
             if code == _OBJECT_REFERENCE and object_ref is None:
                 object_ref = self.ident(s.find(ref, "cbc:ID"), "invoiced_object_identifier")
                 s.mark("invoiced_object_identifier.type", ref)
@@ -205,9 +227,7 @@ class _Reader:
             ),
             supporting_documents=tuple(supporting),
             # Either line element in either document, as the artefact reads them (BR-16, BR-CL-18).
-            lines=tuple(
-                self.line(el, f"lines[{i}]") for i, el in enumerate(el for el in root if el.tag in _LINE_TAGS)
-            ),
+            lines=tuple(self.line(el, f"lines[{i}]") for i, el in enumerate(root.iterchildren(*_LINE_TAGS))),
         )
 
     def note(self, element: etree._Element, path: str) -> Note:
@@ -245,7 +265,7 @@ class _Reader:
     def vat_scheme_id(self, party: etree._Element | None, vat: bool, path: str) -> str | None:
         for scheme in self.s.findall(party, "cac:PartyTaxScheme"):
             # As the artefact tests it: normalize-space(upper-case(cac:TaxScheme/cbc:ID)) = 'VAT'.
-            scheme_id = scheme.findtext(_q("cac:TaxScheme") + "/" + _q("cbc:ID")) or ""
+            scheme_id = self.s.findtext(scheme, "cac:TaxScheme/cbc:ID") or ""
             is_vat = " ".join(scheme_id.split()).upper() == "VAT"
             if is_vat == vat:
                 return self.s.text(scheme, "cbc:CompanyID", path)
@@ -414,7 +434,7 @@ class _Reader:
         s = self.s
         found: list[DocumentAllowanceCharge] = []
         for element in s.findall(s.root, "cac:AllowanceCharge"):
-            if _indicator(element) != indicator:
+            if _indicator(s, element) != indicator:
                 continue
             p = f"{path}[{len(found)}]"
             tax = s.find(element, "cac:TaxCategory")
@@ -434,8 +454,8 @@ class _Reader:
     def totals(self) -> DocumentTotals:
         s, root = self.s, self.s.root
         total = s.find(root, "cac:LegalMonetaryTotal")
-        currency = (root.findtext(_q("cbc:DocumentCurrencyCode")) or "").strip()
-        tax_currency = (root.findtext(_q("cbc:TaxCurrencyCode")) or "").strip()
+        currency = (s.findtext(root, "cbc:DocumentCurrencyCode") or "").strip()
+        tax_currency = (s.findtext(root, "cbc:TaxCurrencyCode") or "").strip()
         vat_total = vat_accounting = None
         for amount in s.findall(root, "cac:TaxTotal/cbc:TaxAmount"):
             currency_id = amount.get("currencyID", "")
@@ -482,25 +502,28 @@ class _Reader:
         )
 
     def line(self, element: etree._Element, path: str) -> InvoiceLine:
+        # The reader's inner loop: the children of the line, its item and its price are looked up
+        # in their index directly (a dictionary get each) rather than through `Source.find`.
         s = self.s
+        kids = s.children(element)
         invoice_line = element.tag == _LINE_TAGS[0]
-        quantity = s.find(element, "cbc:InvoicedQuantity" if invoice_line else "cbc:CreditedQuantity")
+        quantity = _first(kids, _INVOICED_QUANTITY if invoice_line else _CREDITED_QUANTITY)
         if quantity is None:  # BR-22 accepts either quantity on either line
-            quantity = s.find(element, "cbc:CreditedQuantity" if invoice_line else "cbc:InvoicedQuantity")
+            quantity = _first(kids, _CREDITED_QUANTITY if invoice_line else _INVOICED_QUANTITY)
         object_ref = None
-        for ref in s.findall(element, "cac:DocumentReference"):
+        for ref in kids.get(_DOCUMENT_REFERENCE, ()):
             # BT-128 is the only EN use of a line document reference: accept a missing type code,
             # except for an identifier without a value, which only the artefact's test of a typed
             # reference (BR-CL-07) would judge.
-            type_code = ref.findtext(_q("cbc:DocumentTypeCode"))
+            type_code = s.findtext(ref, "cbc:DocumentTypeCode")
             if (type_code or _OBJECT_REFERENCE).strip() == _OBJECT_REFERENCE:
                 found = self.ident(s.find(ref, "cbc:ID"), f"{path}.object_identifier")
                 if found is not None and (found.value or type_code is not None):
                     object_ref = found
         allowances: list[LineAllowanceCharge] = []
         charges: list[LineAllowanceCharge] = []
-        for ac in s.findall(element, "cac:AllowanceCharge"):
-            is_charge = _indicator(ac) == "true"
+        for ac in kids.get(_ALLOWANCE_CHARGE, ()):
+            is_charge = _indicator(s, ac) == "true"
             target = charges if is_charge else allowances
             p = f"{path}.{'charges' if is_charge else 'allowances'}[{len(target)}]"
             target.append(
@@ -512,15 +535,18 @@ class _Reader:
                     reason_code=s.text(ac, "cbc:AllowanceChargeReasonCode", f"{p}.reason_code"),
                 )
             )
-        price = s.find(element, "cac:Price")
-        base_quantity = s.find(price, "cbc:BaseQuantity")
-        price_discount = s.find(price, "cac:AllowanceCharge")
+        price = _first(kids, _PRICE)
+        price_kids = s.children(price) if price is not None else _NO_CHILDREN
+        base_quantity = _first(price_kids, _BASE_QUANTITY)
+        price_discount = _first(price_kids, _ALLOWANCE_CHARGE)
         discount = s.decimal(price_discount, "cbc:Amount", f"{path}.price.discount")
         if discount is not None and not discount and s.find(price_discount, "cbc:BaseAmount") is not None:
             # UBL needs an amount to carry the gross price (BT-148): a zero one means "no discount".
             discount = None
-        item = s.find(element, "cac:Item")
-        tax = s.find(item, "cac:ClassifiedTaxCategory")
+        item = _first(kids, _ITEM)
+        item_kids = s.children(item) if item is not None else _NO_CHILDREN
+        tax = _first(item_kids, _CLASSIFIED_TAX_CATEGORY)
+        tax_kids = s.children(tax) if tax is not None else _NO_CHILDREN
         standard = s.find(item, "cac:StandardItemIdentification/cbc:ID")
         classifications = []
         for i, code in enumerate(s.findall(item, "cac:CommodityClassification/cbc:ItemClassificationCode")):
@@ -537,40 +563,41 @@ class _Reader:
                 name=s.text(prop, "cbc:Name", f"{path}.item.attributes[{i}].name") or "",
                 value=s.text(prop, "cbc:Value", f"{path}.item.attributes[{i}].value") or "",
             )
-            for i, prop in enumerate(s.findall(item, "cac:AdditionalItemProperty"))
+            for i, prop in enumerate(item_kids.get(_ADDITIONAL_ITEM_PROPERTY, ()))
         )
+        text, decimal = s.element_text, s.element_decimal
         return InvoiceLine(
-            identifier=s.text(element, "cbc:ID", f"{path}.identifier") or "",
-            note=s.text(element, "cbc:Note", f"{path}.note"),
+            identifier=text(_first(kids, _ID), f"{path}.identifier") or "",
+            note=text(_first(kids, _NOTE), f"{path}.note"),
             object_identifier=object_ref,
-            quantity=s.element_decimal(quantity, f"{path}.quantity"),
+            quantity=decimal(quantity, f"{path}.quantity"),
             unit_code=s.attr(quantity, "unitCode", f"{path}.unit_code") or "",
-            net_amount=s.decimal(element, "cbc:LineExtensionAmount", f"{path}.net_amount"),
+            net_amount=decimal(_first(kids, _LINE_EXTENSION_AMOUNT), f"{path}.net_amount"),
             order_line_reference=s.text(
                 element, "cac:OrderLineReference/cbc:LineID", f"{path}.order_line_reference"
             ),
-            buyer_accounting_reference=s.text(
-                element, "cbc:AccountingCost", f"{path}.buyer_accounting_reference"
+            buyer_accounting_reference=text(
+                _first(kids, _ACCOUNTING_COST), f"{path}.buyer_accounting_reference"
             ),
-            period=self.period(s.find(element, "cac:InvoicePeriod"), f"{path}.period"),
+            period=self.period(_first(kids, _INVOICE_PERIOD), f"{path}.period"),
             allowances=tuple(allowances),
             charges=tuple(charges),
             price=Price(
-                net_price=s.decimal(price, "cbc:PriceAmount", f"{path}.price.net_price"),
+                net_price=decimal(_first(price_kids, _PRICE_AMOUNT), f"{path}.price.net_price"),
                 discount=discount,
                 gross_price=s.decimal(price_discount, "cbc:BaseAmount", f"{path}.price.gross_price"),
-                base_quantity=s.element_decimal(base_quantity, f"{path}.price.base_quantity"),
+                base_quantity=decimal(base_quantity, f"{path}.price.base_quantity"),
                 base_quantity_unit_code=s.attr(
                     base_quantity, "unitCode", f"{path}.price.base_quantity_unit_code"
                 ),
             ),
             vat=LineVat(
-                category_code=s.text(tax, "cbc:ID", f"{path}.vat.category_code") or "",
-                rate=s.decimal(tax, "cbc:Percent", f"{path}.vat.rate"),
+                category_code=text(_first(tax_kids, _ID), f"{path}.vat.category_code") or "",
+                rate=decimal(_first(tax_kids, _PERCENT), f"{path}.vat.rate"),
             ),
             item=Item(
-                name=s.text(item, "cbc:Name", f"{path}.item.name") or "",
-                description=s.text(item, "cbc:Description", f"{path}.item.description"),
+                name=text(_first(item_kids, _NAME), f"{path}.item.name") or "",
+                description=text(_first(item_kids, _DESCRIPTION), f"{path}.item.description"),
                 seller_identifier=s.text(
                     item, "cac:SellersItemIdentification/cbc:ID", f"{path}.item.seller_identifier"
                 ),
@@ -587,9 +614,14 @@ class _Reader:
         )
 
 
-def _indicator(element: etree._Element) -> str:
+def _first(children: dict[str, list[etree._Element]], tag: str) -> etree._Element | None:
+    found = children.get(tag)
+    return found[0] if found else None
+
+
+def _indicator(s: Source, element: etree._Element) -> str:
     """The xs:boolean ChargeIndicator as "true" or "false" ("1" and "0" are valid spellings)."""
-    raw = (element.findtext(_q("cbc:ChargeIndicator")) or "").strip().lower()
+    raw = (s.findtext(element, "cbc:ChargeIndicator") or "").strip().lower()
     return {"1": "true", "0": "false"}.get(raw, raw)
 
 
