@@ -1,6 +1,6 @@
 """The `openchorus` command: `serve`, `demo`, the e-invoice tools, and every Django command.
 
-openchorus serve [--host 127.0.0.1] [--port 8000] [--demo]
+openchorus serve [--host 127.0.0.1] [--port 8000] [--demo]   (web server, task worker, scheduler)
 openchorus demo
 openchorus validate FILE… | extract FILE | convert FILE --to …
 openchorus <any Django management command>
@@ -34,7 +34,8 @@ def _django(argv: list[str]) -> None:
 
 
 def serve(argv: list[str]) -> int:
-    """Migrate, optionally load the demo data, then run the web server and a task worker."""
+    """Migrate, optionally load the demo data, then run the web server, a task worker and the
+    scheduler of periodic tasks."""
     parser = argparse.ArgumentParser(prog="openchorus serve", description=serve.__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
@@ -62,21 +63,23 @@ def serve(argv: list[str]) -> int:
         ]
     )  # fmt: skip
     worker = subprocess.Popen([python, "-m", "openchorus.cli", "db_worker"])
+    scheduler = subprocess.Popen([python, "-m", "openchorus.cli", "scheduler"])
+    processes = (web, worker, scheduler)
     print(f"\nOpenChorus is running on http://{args.host}:{args.port}/  (Ctrl+C to stop)\n", flush=True)
 
     def stop(*_):
-        for process in (web, worker):
+        for process in processes:
             if process.poll() is None:
                 process.terminate()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     try:
-        while web.poll() is None and worker.poll() is None:
+        while all(process.poll() is None for process in processes):
             time.sleep(0.5)
     finally:
         stop()
-        for process in (web, worker):
+        for process in processes:
             process.wait(timeout=20)
     return web.returncode or 0
 

@@ -206,6 +206,10 @@ AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "OpenChorus"
 
+# --- Notifications (LIF-7): the periodic digest e-mails, sent by the scheduler -----------------
+DIGEST_HOUR = env_int("OPENCHORUS_DIGEST_HOUR", 7)  # Europe/Paris
+DIGEST_FREQUENCY = env_str("OPENCHORUS_DIGEST_FREQUENCY", "daily")  # or "weekly"
+
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("OPENCHORUS_EMAIL_BACKEND", "openchorus.core.mail.ConsoleAndFileBackend")
 EMAIL_HOST = env_str("OPENCHORUS_EMAIL_HOST", "localhost")
