@@ -36,6 +36,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from openchorus.directory.demo import directory_demo_load  # noqa: E402
 from openchorus.directory.models import DirectoryToken  # noqa: E402
@@ -103,8 +104,12 @@ def measure_search(count: int) -> None:
         for text in texts[:20]:
             directory_search(text=text)
     print(f"\nsearch latency, {count} queries (directory_search, first page of 20 with services)")
-    print(f"{'query kind':32} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'mean hits':>10}")
+    print(
+        f"{'query kind':32} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'mean hits':>10} "
+        f"{'SQL/search':>10}"
+    )
     everything: list[float] = []
+    rows = []
     for kind, texts in by_kind.items():
         times, hits = [], []
         for text in texts:
@@ -113,9 +118,16 @@ def measure_search(count: int) -> None:
             times.append((time.perf_counter() - started) * 1000)
             hits.append(result.total)
         everything += times
+        rows.append((kind, times, hits))
+    for kind, times, hits in rows:
+        statements = []
+        for text in by_kind[kind]:  # counted after the timed runs: capturing has a cost
+            with CaptureQueriesContext(connection) as captured:
+                directory_search(text=text)
+            statements.append(len(captured))
         print(
             f"{kind:32} {len(times):4} {statistics.median(times):8.2f} {percentile(times, 0.95):8.2f} "
-            f"{max(times):8.2f} {statistics.mean(hits):10.1f}"
+            f"{max(times):8.2f} {statistics.mean(hits):10.1f} {statistics.mean(statements):10.1f}"
         )
     print(
         f"{'all':32} {len(everything):4} {statistics.median(everything):8.2f} "

@@ -155,6 +155,23 @@ def test_search_prefixes_ending_in_9_or_z_and_words_past_them():
     assert names(directory_search(text="z")) == []
 
 
+def test_search_prefix_of_only_9_and_z_has_no_upper_bound_and_still_matches_exactly():
+    StructureFactory(legal_name="ZZZ RECORDS")
+    StructureFactory(legal_name="ZZA")
+    StructureFactory(legal_name="ZYGOMA")
+    assert names(directory_search(text="zz")) == ["ZZA", "ZZZ RECORDS"]
+    assert names(directory_search(text="zz records")) == ["ZZZ RECORDS"]
+
+
+def test_search_hits_are_built_like_only_hit_fields_with_real_flags(demo):
+    hit = directory_search(text="paris habitat").hits[0]
+    assert hit.get_deferred_fields() == {
+        f.attname for f in hit._meta.concrete_fields if f.attname not in {"id", *selectors.HIT_FIELDS}
+    }
+    assert hit.service_code_required is True
+    assert hit.edi_reception in (True, False)
+
+
 def test_directory_search_finds_a_public_structure_created_in_the_portal_at_once(db):
     """The organisation services keep the directory's word index in step (DIR-3)."""
     from openchorus.directory.selectors import directory_search

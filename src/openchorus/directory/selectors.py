@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
 
@@ -69,10 +69,6 @@ def _range(field: str, prefix: str) -> Q:
     )
 
 
-def _prefix(term: str) -> Q:
-    return _range("token", term)
-
-
 def query_terms(text: str) -> list[str]:
     """The words of a query, longest first, without those that are prefixes of another one."""
     # "344 810 825 00366" or "75 005" are one number typed with spaces: glue digit groups.
@@ -95,12 +91,59 @@ class SearchResult:
     ids: list[int] = field(default_factory=list)  # every ranked match, for the CSV of the search
 
 
-def _postings(term: str) -> QuerySet[DirectoryToken]:
-    return DirectoryToken.objects.filter(_prefix(term)).order_by()
+# What the result pages and the command line show; the rest of the rows is never loaded.
+# In the model's field order: the page's structures are built from these values by Model.from_db.
+HIT_FIELDS = (
+    "identifier_type", "identifier", "kind", "legal_name", "label", "address_line1", "postcode", "city",
+    "status", "service_code_required", "engagement_required", "service_or_engagement_required",
+    "payment_status_hidden", "edi_reception", "moa_presence",
+)  # fmt: skip
+SERVICE_FIELDS = ("structure_id", "code", "label", "start_date", "end_date", "status", "engagement_required")
+_HIT_COLUMNS = ("id", *HIT_FIELDS)
+_FLAGS = [
+    n for n, name in enumerate(_HIT_COLUMNS) if isinstance(Structure._meta.get_field(name), BooleanField)
+]
+_IDENTIFIER, _KIND, _LEGAL_NAME, _STATUS = (
+    _HIT_COLUMNS.index(name) for name in ("identifier", "kind", "legal_name", "status")
+)
+
+# The search's statements are written out: building them with the ORM (a join per displayed
+# column, a subquery per word) took as long as running them on PostgreSQL (docs/perf.md).
+_TOKENS = DirectoryToken._meta.db_table
+_ROW_COLUMNS = ", ".join(
+    f"s.{Structure._meta.get_field(name).column}" for name in (*HIT_FIELDS, "search_text")
+)
+_CANDIDATE_ROWS = (
+    f"SELECT t.structure_id, {_ROW_COLUMNS} FROM {_TOKENS} t"  # noqa: S608 (model names, no input)
+    f" JOIN {Structure._meta.db_table} s ON s.id = t.structure_id"
+)
 
 
-def _candidate_ids(terms: list[str]) -> list[int]:
-    """Public structures having, for every term, a word starting with it (at most the limit + 1).
+def _range_sql(column: str, prefix: str) -> tuple[str, list[str]]:
+    """`column` starts with `prefix`, as a range the B-tree indexes serve (see _range)."""
+    upper = _upper_bound(prefix)
+    if upper:
+        return f"{column} >= %s AND {column} < %s", [prefix, upper]
+    # Nothing above "zz9…" in the alphabet: an open range, cut by an exact prefix test.
+    return f"{column} >= %s AND substr({column}, 1, {len(prefix)}) = %s", [prefix, prefix]
+
+
+def _posting_counts(terms: list[str]) -> list[int]:
+    """How many index words start with each term, counted up to _ESTIMATE_LIMIT, in one statement."""
+    counts, params = [], []
+    for term in terms:
+        where, where_params = _range_sql("token", term)
+        counted = f"SELECT 1 FROM {_TOKENS} WHERE {where} LIMIT {_ESTIMATE_LIMIT}"  # noqa: S608
+        counts.append(f"(SELECT COUNT(*) FROM ({counted}) AS p)")  # noqa: S608
+        params += where_params
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(counts)}", params)
+        return list(cursor.fetchone())
+
+
+def _candidates(terms: list[str]) -> list[tuple]:
+    """Structures having, for every term, a word starting with it (at most the limit + 1), as
+    rows of _HIT_COLUMNS then search_text.
 
     The rarest term drives (an index range scan); each other term is an index seek per candidate
     on (structure, token). The scan stops as soon as the limit is passed.
@@ -108,42 +151,34 @@ def _candidate_ids(terms: list[str]) -> list[int]:
     if len(terms) == 1:
         driver, others = terms[0], []
     else:
-        sizes = {term: _postings(term)[:_ESTIMATE_LIMIT].count() for term in terms}
+        sizes = dict(zip(terms, _posting_counts(terms), strict=True))
         if not all(sizes.values()):
             return []
         # The rarest term drives; between terms too common to count exactly, the longest one.
         driver, *others = sorted(terms, key=lambda term: (sizes[term], -len(term)))
-    if others and sizes[driver] < _ESTIMATE_LIMIT:
-        # A countable driver: intersect with explicit id lists. Left to a correlated EXISTS,
-        # PostgreSQL sometimes misjudged a common word's range at one row and scanned it once
-        # per candidate (743,783 rows, 224 ms, for "plouville aube").
-        ids = list(
-            dict.fromkeys(
-                _postings(driver).order_by("token", "structure_id").values_list("structure_id", flat=True)
-            )
-        )
-        for term in others:
-            keep: set[int] = set()
-            for chunk in batched(ids, 900):
-                keep.update(
-                    _postings(term).filter(structure_id__in=chunk).values_list("structure_id", flat=True)
-                )
-            ids = [pk for pk in ids if pk in keep]
-        return ids[: CANDIDATE_LIMIT + 1]
-    query = _postings(driver)
+    # A countable driver: all its postings are read and each other term is checked by a scalar
+    # subquery, which PostgreSQL keeps as one seek on (structure, token) per candidate. It turns
+    # an EXISTS into a join and, judging a narrow word range at one or two rows even with fresh
+    # statistics, then scanned another word's range once per candidate (125 ms instead of 3 ms
+    # for "commune plouoles-sur-cher"). Between common words, EXISTS plans well.
+    countable = bool(others) and sizes[driver] < _ESTIMATE_LIMIT
+    where, params = _range_sql("t.token", driver)
     for term in others:
-        query = query.filter(
-            Exists(DirectoryToken.objects.filter(_prefix(term), structure_id=OuterRef("structure_id")))
-        )
+        other, other_params = _range_sql("o.token", term)
+        seek = f"SELECT o.structure_id FROM {_TOKENS} o WHERE o.structure_id = t.structure_id AND {other}"  # noqa: S608
+        where += f" AND ({seek} LIMIT 1) IS NOT NULL" if countable else f" AND EXISTS ({seek})"
+        params += other_params
+    # Each posting comes with its structure's row (a primary-key join): ranking needs no other query.
+    sql = f"{_CANDIDATE_ROWS} WHERE {where} ORDER BY t.token, t.structure_id LIMIT %s"
     # Index order puts the exact word first ('paris' before 'parisis'): those are kept when cutting.
-    seen: dict[int, None] = {}
-    for pk in query.order_by("token", "structure_id").values_list("structure_id", flat=True)[
-        : CANDIDATE_LIMIT * 4
-    ]:
-        seen[pk] = None
-        if len(seen) > CANDIDATE_LIMIT:
-            break
-    return list(seen)
+    found: dict[int, tuple] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, _ESTIMATE_LIMIT if countable else CANDIDATE_LIMIT * 4])
+        for row in cursor:
+            found.setdefault(row[0], row)
+            if len(found) > CANDIDATE_LIMIT:
+                break
+    return list(found.values())
 
 
 _ASCII_NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -156,8 +191,7 @@ def _normalize(text: str) -> str:
     return search_normalize(text)
 
 
-def _score(row: tuple, terms: list[str], phrase: str) -> float:
-    _pk, identifier, legal_name, status, text = row
+def _score(identifier: str, legal_name: str, status: str, text: str, terms: list[str], phrase: str) -> float:
     tokens = set(text.split())
     name = _normalize(legal_name)
     name_words = set(name.split())
@@ -177,13 +211,24 @@ def _score(row: tuple, terms: list[str], phrase: str) -> float:
     return score
 
 
-# What the result pages and the command line show; the rest of the rows is never loaded.
-HIT_FIELDS = (
-    "identifier_type", "identifier", "kind", "legal_name", "label", "address_line1", "postcode", "city",
-    "status", "service_code_required", "engagement_required", "service_or_engagement_required",
-    "payment_status_hidden", "edi_reception", "moa_presence",
-)  # fmt: skip
-SERVICE_FIELDS = ("structure_id", "code", "label", "start_date", "end_date", "status", "engagement_required")
+def _hit_values(row: tuple) -> list[Any]:
+    """A row's displayed fields as Python values (SQLite gives flags as 0 and 1)."""
+    values = list(row[:-1])
+    for index in _FLAGS:
+        values[index] = bool(values[index])
+    return values
+
+
+def _ranked(rows: list[tuple], terms: list[str], text: str) -> list[tuple]:
+    """The public structures among the candidate rows, best first."""
+    rows = [row for row in rows if row[_KIND] == StructureKind.PUBLIC]
+    phrase = " ".join(words(text))
+    scores = {
+        row[0]: _score(row[_IDENTIFIER], row[_LEGAL_NAME], row[_STATUS], row[-1], terms, phrase)
+        for row in rows
+    }
+    rows.sort(key=lambda row: (-scores[row[0]], row[_LEGAL_NAME], row[0]))
+    return rows
 
 
 def directory_search(*, text: str, limit: int = 20, offset: int = 0) -> SearchResult:
@@ -193,32 +238,20 @@ def directory_search(*, text: str, limit: int = 20, offset: int = 0) -> SearchRe
     result = SearchResult(text=text, terms=terms)
     if not terms:
         return result
-    ids = _candidate_ids(terms)
-    if len(ids) > CANDIDATE_LIMIT:
+    rows = _candidates(terms)
+    if len(rows) > CANDIDATE_LIMIT:
         result.truncated = True
-        ids = ids[:CANDIDATE_LIMIT]
-    rows: list[tuple] = []
-    for chunk in batched(ids, 900):
-        rows.extend(
-            public_structures()
-            .filter(pk__in=chunk)
-            .order_by()
-            .values_list("pk", "identifier", "legal_name", "status", "search_text")
-        )
-    phrase = " ".join(words(text))
-    rows.sort(key=lambda row: (-_score(row, terms, phrase), row[2], row[0]))
+        rows = rows[:CANDIDATE_LIMIT]
+    rows = _ranked(rows, terms, text)
     result.ids = [row[0] for row in rows]
     result.total = len(result.ids)
-    page = result.ids[offset : offset + limit]
-    if page:
-        found = (
-            public_structures()
-            .filter(pk__in=page)
-            .only(*HIT_FIELDS)
-            .prefetch_related(_services_prefetch())
-            .in_bulk()
-        )
-        result.hits = [found[pk] for pk in page if pk in found]
+    # The page's structures come from the rows already read for ranking, as only(*HIT_FIELDS)
+    # would have built them: no second read of the same 20 rows.
+    result.hits = [
+        Structure.from_db(connection.alias, _HIT_COLUMNS, _hit_values(row))
+        for row in rows[offset : offset + limit]
+    ]
+    prefetch_related_objects(result.hits, _services_prefetch())
     return result
 
 
