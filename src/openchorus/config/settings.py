@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "axes",
     "dsfr",
     "widget_tweaks",
+    "ninja",
+    "oauth2_provider",
     "openchorus.core",
     "openchorus.accounts",
     "openchorus.audit",
@@ -86,6 +88,8 @@ INSTALLED_APPS = [
     "openchorus.ingestion",
     "openchorus.notifications",
     "openchorus.assistant",
+    "openchorus.connections",
+    "openchorus.api",
     "openchorus.portal",
 ]
 
@@ -205,6 +209,22 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "OpenChorus"
+
+# --- API (RAC-1, RAC-2) ----------------------------------------------------------------------
+# The PISTE-like token endpoint (/api/oauth/token): client credentials, scope "openid", as the real
+# gateway. A technical account's password expires as the real one does; managers renew it.
+OAUTH2_PROVIDER = {
+    "SCOPES": {"openid": "Chorus Pro API"},
+    "DEFAULT_SCOPES": ["openid"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("OPENCHORUS_API_TOKEN_SECONDS", 3600),
+}
+# django-oauth-toolkit's models, named as it expects when another app refers to them.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105 (a model name)
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"  # noqa: S105
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"  # noqa: S105
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OPENCHORUS_API_PASSWORD_DAYS = env_int("OPENCHORUS_API_PASSWORD_DAYS", 365)
 
 # --- Notifications (LIF-7): the periodic digest e-mails, sent by the scheduler -----------------
 DIGEST_HOUR = env_int("OPENCHORUS_DIGEST_HOUR", 7)  # Europe/Paris

@@ -1,8 +1,10 @@
-"""Root URLs: the portal, the staff admin, and the health check."""
+"""Root URLs: the portal, the staff admin, the health check, and the API (/cpro/, /api/oauth/token)."""
 
 from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path
+
+from openchorus.api.urls import cpro_urls, token_urls
 
 
 def health(request):
@@ -14,4 +16,6 @@ urlpatterns = [
     path("annuaire/", include("openchorus.portal.urls_directory")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    path("api/", include(token_urls)),
+    path("cpro/", cpro_urls),
 ]

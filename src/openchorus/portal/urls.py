@@ -97,4 +97,6 @@ urlpatterns = [
     path("", include("openchorus.portal.urls_invoices_followup")),
     # Factures reçues (LIF-2) and the invoice page's actions (LIF-2..5)
     path("", include("openchorus.portal.urls_invoices_received")),
+    # Raccordements: technical accounts of the API (RAC-1)
+    path("", include("openchorus.portal.urls_connections")),
 ]

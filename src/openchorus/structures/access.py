@@ -75,6 +75,8 @@ def rights_for(user, structure_ids: list[int] | None = None) -> dict[int, Struct
 
     Three queries whatever the number of structures: memberships, opened spaces, habilitations.
     """
+    if getattr(user, "is_technical_account", False):
+        return technical_account_rights(user, structure_ids)  # RAC-1: see the end of this file
     if not _signed_in(user):
         return {}
     memberships = Membership.objects.filter(user=user, is_active=True)
@@ -333,3 +335,64 @@ def space_holders(structure_id: int, space: str, service_id: int | None = None) 
         .filter(pk__in=members.values("user_id"), status="ACTIF")
         .distinct()
     )
+
+
+# --- technical accounts (RAC-1) -------------------------------------------------------------------
+# A system calling the API acts through a technical account bound to one structure. It is passed to
+# every function above as the actor, like a user: `rights_for` hands it to `technical_account_rights`,
+# so selectors and services scoped by `space_scope`, `invoice_abilities`, `structure_abilities`…
+# answer for it without knowing it. Its rights: every space open on its structure, in modification,
+# for the whole structure, as the real platform's technical user holding the structure's spaces; it
+# never administers the structure (no members, rights, bank details or approvals) and sees nothing of
+# any other structure. docs/adr/0004-api.md tells why.
+
+
+@dataclass(frozen=True)
+class TechnicalActor:
+    """The actor of an API call: the technical account's id, login and structure."""
+
+    account_id: int
+    login: str
+    structure_id: int
+    is_technical_account: bool = True
+    is_authenticated: bool = True
+    is_active: bool = True
+    is_staff: bool = False
+    is_superuser: bool = False
+    pk: None = None  # not a user: the audit trail records it by its label (`email`)
+
+    @property
+    def email(self) -> str:
+        return self.login
+
+
+def technical_account_rights(actor, structure_ids: list[int] | None = None) -> dict[int, StructureRights]:
+    """The rights of a technical account: its own structure's open spaces, in modification."""
+    if structure_ids is not None and actor.structure_id not in structure_ids:
+        return {}
+    structure = Structure.objects.filter(pk=actor.structure_id).first()
+    if structure is None:
+        return {}
+    rights = StructureRights(structure.pk, None, True, False)
+    rights.spaces = {space: SpaceGrant(Level.EDIT) for space in open_spaces(structure)}
+    return {structure.pk: rights}
+
+
+def technical_account_abilities(user, structure: Structure) -> dict[str, bool]:
+    """What a user may do with the technical accounts (Raccordements) of a structure: its managers
+    request, rotate and revoke them; nobody else sees them."""
+    administers = bool((rights := structure_rights(user, structure)) and rights.administers)
+    return {"view": administers, "create": administers, "rotate": administers, "revoke": administers}
+
+
+def technical_account_structures(user) -> list[int]:
+    """The structures whose technical accounts a user manages (the "Raccordements" page)."""
+    return managed_structure_ids(user)
+
+
+def technical_account_may_list_members(actor, structure: Structure) -> bool:
+    """`lister/rattachementsutilisateur`: a technical account reads who is attached to its own
+    structure (what its system needs to route work); users need the usual "view_members"."""
+    if getattr(actor, "is_technical_account", False):
+        return actor.structure_id == structure.pk
+    return can(actor, "view_members", structure)

@@ -140,3 +140,73 @@ def primary_manager_of(*, structure: Structure) -> Membership | None:
         .select_related("user")
         .first()
     )
+
+
+# --- API reads (RAC-2) ------------------------------------------------------------------------------
+# The structures an actor (user or technical account) may look up: every public structure (public
+# information, as the directory) and the private ones it belongs to; nothing else, so a stranger's
+# private structure answers as a missing one.
+
+
+def _visible_to(actor) -> Q:
+    from openchorus.structures.enums import StructureKind
+
+    return Q(kind=StructureKind.PUBLIC) | Q(pk__in=sorted(access.rights_for(actor)))
+
+
+def structures_search_for_actor(
+    *,
+    actor,
+    identifier: str = "",
+    identifier_type: str = "",
+    name: str = "",
+    postcode: str = "",
+    city: str = "",
+    country: str = "",
+    kind: str = "",
+    status: str = "",
+) -> QuerySet[Structure]:
+    """`structures/rechercher`: structures matching every criterion given, among the visible ones."""
+    query = Structure.objects.filter(_visible_to(actor))
+    if identifier := identifier.replace(" ", ""):
+        query = query.filter(identifier__startswith=identifier)
+    if identifier_type:
+        query = query.filter(identifier_type=identifier_type)
+    for word in search_normalize(name).split():
+        query = query.filter(search_text__contains=word)
+    if postcode:
+        query = query.filter(postcode__startswith=postcode.strip())
+    if city:
+        query = query.filter(city__iexact=city.strip())
+    if country:
+        query = query.filter(country=country.strip().upper())
+    if kind:
+        query = query.filter(kind=kind)
+    if status:
+        query = query.filter(status=status)
+    return query
+
+
+def structure_get_for_actor(*, actor, structure_id: int) -> Structure | None:
+    """One visible structure, or None (missing and invisible look the same)."""
+    return Structure.objects.filter(_visible_to(actor), pk=structure_id).first()
+
+
+def service_get_for_actor(*, actor, structure: Structure, service_id: int) -> StructureService | None:
+    """A service of a structure already checked visible (`structure_get_for_actor`)."""
+    return StructureService.objects.filter(structure=structure, pk=service_id).first()
+
+
+def services_for_actor(*, actor, structure: Structure) -> QuerySet[StructureService]:
+    """The services of a structure already checked visible (public ones are in the directory)."""
+    return StructureService.objects.filter(structure=structure)
+
+
+def memberships_for_actor(*, actor, structure: Structure, email: str = "") -> QuerySet[Membership]:
+    """`lister/rattachementsutilisateur`: attachments to a structure (of one user, by e-mail)."""
+    if not access.technical_account_may_list_members(actor, structure):
+        return Membership.objects.none()
+    memberships = Membership.objects.filter(structure=structure).select_related("user", "service")
+    if email:
+        memberships = memberships.filter(user__email__iexact=email.strip())
+    return memberships.order_by("user__email", "service__code", "pk")

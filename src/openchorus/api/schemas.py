@@ -1,0 +1,139 @@
+"""Schemas shared by the operations: the lenient input base, the envelope, paging and errors.
+
+Python names are snake_case; the JSON names are the real platform's camelCase, through aliases
+(`to_camel`, or an explicit alias for the irregular ones such as `idStructureCPP`). Input is
+lenient as the real API seems to be: unknown fields are ignored, numbers may come as strings,
+`codeLangue` in any case.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from ninja import Schema
+from pydantic import AliasChoices, ConfigDict, Field, field_validator
+from pydantic.alias_generators import to_camel
+
+MAX_PAGE_SIZE = 500
+DEFAULT_PAGE_SIZE = 50
+
+
+class CproSchema(Schema):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+
+class CproIn(CproSchema):
+    """Base of request bodies."""
+
+
+class CproOut(CproSchema):
+    """Base of every answer: the real envelope."""
+
+    code_retour: int = Field(0, description="0 : succès ; sinon le code de l'erreur")
+    libelle: str = Field("TRA_MSG_00.000", description="Code du message (TRA_MSG_00.000…) ou texte")
+
+
+class ErreurChamp(CproSchema):
+    champ: str
+    message: str
+
+
+class ErreurOut(CproSchema):
+    """An error: the real `codeRetour`/`libelle`, plus our message saying what to fix."""
+
+    code_retour: int
+    libelle: str
+    message: str = ""
+    credential: str | None = Field(None, description="Le justificatif refusé : « token » ou « cpro-account »")
+    erreurs: list[ErreurChamp] | None = None
+
+
+class CodeLangueIn(CproIn):
+    code_langue: str = Field("FR", description="FR ou EN (fr, en acceptés)")
+
+    @field_validator("code_langue", mode="before")
+    @classmethod
+    def _langue(cls, value: Any) -> str:
+        value = str(value or "FR").strip().upper()
+        return value if value in {"FR", "EN"} else "FR"
+
+    @property
+    def language(self) -> str:
+        return self.code_langue.lower()
+
+
+# --- Paging --------------------------------------------------------------------------------------
+
+
+class PagingIn(CproIn):
+    """The real request block `{nbResultatsParPage, pageResultatDemandee, triColonne, triSens}`.
+    `triSense` (a client's typo) is read too, and `"Ascendant "` with its trailing space."""
+
+    nb_resultats_par_page: int | None = None
+    page_resultat_demandee: int | None = None
+    tri_colonne: str | None = None
+    tri_sens: str | None = Field(None, validation_alias=AliasChoices("triSens", "triSense", "tri_sens"))
+
+    @field_validator("nb_resultats_par_page", "page_resultat_demandee", mode="before")
+    @classmethod
+    def _blank_none(cls, value: Any) -> Any:
+        return None if value in ("", 0, "0") else value
+
+    @property
+    def descending(self) -> bool:
+        return (self.tri_sens or "").strip().lower().startswith("desc")
+
+
+class ParametresRetour(CproSchema):
+    page_courante: int
+    pages: int
+    nb_resultats_par_page: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    size: int
+    total: int
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+    @property
+    def pages(self) -> int:
+        return max(math.ceil(self.total / self.size), 1) if self.total else 0
+
+    def slice(self, items):
+        return items[self.offset : self.offset + self.size]
+
+    def parametres_retour(self) -> dict[str, int]:
+        """The block `parametresRetour` (structures, rechercher/fournisseur)…"""
+        return {
+            "page_courante": self.number,
+            "pages": self.pages,
+            "nb_resultats_par_page": self.size,
+            "total": self.total,
+        }
+
+    def top_level(self) -> dict[str, int]:
+        """…or the same four fields at the top of the answer (rechercher/recipiendaire)."""
+        return self.parametres_retour()
+
+
+def page_of(paging: PagingIn | None, total: int) -> Page:
+    """The page a request asks for, its size capped at MAX_PAGE_SIZE, the number kept in range."""
+    size = min(max((paging.nb_resultats_par_page if paging else None) or DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE)
+    number = max((paging.page_resultat_demandee if paging else None) or 1, 1)
+    return Page(number=number, size=size, total=total)
+
+
+def order_by(paging: PagingIn | None, columns: dict[str, str], default: str) -> list[str]:
+    """ORM ordering for `triColonne`/`triSens`: a known column name, or the default; the id last
+    so that pages never overlap."""
+    column = columns.get((paging.tri_colonne or "").strip() if paging else "", default)
+    prefix = "-" if paging is not None and paging.descending else ""
+    return [f"{prefix}{column}", f"{prefix}pk"]

@@ -1,0 +1,1 @@
+"""Raccordements (RAC): technical accounts of the API; later the EDI connections and webhooks."""
