@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -19,6 +20,7 @@ from openchorus.accounts.enums import SecretQuestion
 from openchorus.accounts.models import User
 from openchorus.accounts.services import user_create_active
 from openchorus.assistant.models import News
+from openchorus.lifecycle.statuses import InvoiceStatus
 
 OPERATOR_EMAIL = "support@openchorus.localhost"
 DELICES_SIRET = "73150001300016"
@@ -86,6 +88,8 @@ def demo_load() -> DemoReport:
     from openchorus.directory.demo import directory_demo_load
 
     directory_demo_load()
+    _demo_billing()
+    _demo_invoices()
     if not News.objects.exists():
         News.objects.create(
             title_fr="[Information] - Modalités de contact du support",
@@ -170,3 +174,240 @@ def _demo_organisation() -> None:
         space=Space.SENT_INVOICES,
         level=Level.EDIT,
     )
+
+
+# --- Invoices of Les Délices de Savoie (issue 6) ------------------------------------------------
+
+DEMO_IBAN = "FR7630006000011234567890189"  # the published example of a French IBAN
+DEMO_BIC = "AGRIFRPP"
+# A one-page PDF standing for the RIB scan the bank account requires (ORG-4).
+DEMO_RIB_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+PARIS_HABITAT = "34481082500366"
+CHAMBERY = "21730065600014"
+SAVOIE = "22730001900014"
+HOSPITAL = "26730002800011"
+STATE = "11000201100044"
+
+
+@dataclass(frozen=True)
+class DemoInvoice:
+    """One demo invoice and the status the demo leaves it in.
+
+    `channel`: "entry" (the form, as Manuela or Pierre), or "ubl" / "cii" (a file deposited through
+    the ingestion pipeline). Lines: (designation, quantity, unit code, unit price excl. VAT, VAT rate).
+    """
+
+    number: str
+    status: str
+    recipient: str
+    service_code: str
+    issue_date: date
+    lines: tuple[tuple[str, str, str, str, str], ...]
+    engagement: str = ""
+    channel: str = "entry"
+    author: str = "pierre"
+    note: str = ""
+
+
+def _demo_invoice_specs() -> list[DemoInvoice]:
+    available, draft = InvoiceStatus.AVAILABLE, InvoiceStatus.DRAFT
+    return [
+        DemoInvoice(
+            "DDS-2026-0141", available, PARIS_HABITAT, "BC", date(2026, 10, 6),
+            (("Buffet savoyard pour l'inauguration de la résidence Claude Bernard (80 couverts)", "80", "C62",
+              "24.50", "10"),
+             ("Plateau de fromages AOP (Beaufort, Reblochon, Tomme de Savoie)", "6", "C62", "38.00", "5.5"),
+             ("Jus de pomme artisanal de Savoie, bouteille 1 l", "24", "C62", "4.20", "5.5"),
+             ("Service en salle, serveur (heure)", "8", "HUR", "32.00", "20")),
+            engagement="1300084512", author="manuela", note="Bon de commande BC-2026-118",
+        ),
+        DemoInvoice(
+            "DDS-2026-0142", available, PARIS_HABITAT, "BC", date(2026, 10, 20),
+            (("Coffrets gourmands de fin d'année pour les gardiens d'immeuble", "45", "C62", "29.90", "5.5"),
+             ("Livraison et installation, Paris 5e", "1", "C62", "85.00", "20")),
+            engagement="1300084530", channel="ubl",
+        ),
+        DemoInvoice(
+            "DDS-2026-0143", available, CHAMBERY, "ECOLES", date(2026, 10, 31),
+            (("Repas de restauration scolaire, écoles maternelles (octobre)", "1840", "C62", "3.85", "5.5"),
+             ("Repas de restauration scolaire, écoles élémentaires (octobre)", "2615", "C62", "4.10", "5.5"),
+             ("Goûters du centre de loisirs des vacances d'automne", "310", "C62", "1.25", "5.5")),
+            channel="cii",
+        ),
+        DemoInvoice(
+            "DDS-2026-0144", available, SAVOIE, "COLLEGES", date(2026, 11, 3),
+            (("Atelier « Goût et terroir » au collège Louise de Savoie (demi-journée)", "2", "C62", "280.00",
+              "20"),
+             ("Dégustation de fromages et charcuteries de Savoie, par élève", "56", "C62", "4.50", "5.5")),
+        ),
+        DemoInvoice(
+            "DDS-2026-0145", available, HOSPITAL, "FACTURES_PUBLIQUES", date(2026, 11, 6),
+            (("Plateaux-repas du conseil de surveillance", "18", "C62", "21.00", "10"),
+             ("Café d'accueil et viennoiseries", "25", "C62", "3.80", "10")),
+            engagement="EJ-CHMS-2026-0871", channel="ubl",
+        ),
+        DemoInvoice(
+            "DDS-2026-0146", available, STATE, "PREF0730001", date(2026, 11, 10),
+            (("Cocktail de la réception du 11 novembre en préfecture (120 personnes)", "120", "C62", "16.50",
+              "10"),
+             ("Vin de Savoie AOP, Chignin-Bergeron, bouteille 75 cl", "30", "C62", "14.00", "20"),
+             ("Location de vaisselle et nappage", "1", "C62", "190.00", "20")),
+            engagement="2103458812", channel="cii",
+        ),
+        DemoInvoice(
+            "DDS-2026-0150", draft, PARIS_HABITAT, "BC", date(2026, 11, 18),
+            (("Petit-déjeuner de la réunion des locataires, par personne", "40", "C62", "6.90", "10"),
+             ("Corbeille de fruits de saison", "4", "C62", "22.00", "5.5")),
+            engagement="1300084577", author="manuela",
+        ),
+        DemoInvoice(
+            "DDS-2026-0151", draft, CHAMBERY, "ST", date(2026, 11, 20),
+            (("Repas des agents des services techniques, opération déneigement", "35", "C62", "13.50", "10"),),
+        ),
+    ]  # fmt: skip
+
+
+def _demo_billing() -> None:
+    """The billing mandate (needed to enter invoices, ORG-6) and a bank account of the supplier."""
+    from openchorus.structures.models import BankAccount, Structure
+    from openchorus.structures.services.bank import bank_account_create
+    from openchorus.structures.services.files import billing_mandate_active, billing_mandate_subscribe
+
+    delices = Structure.objects.get(identifier=DELICES_SIRET)
+    pierre = User.objects.get(email=DEMO_PEOPLE[1][0])
+    if billing_mandate_active(delices) is None:
+        billing_mandate_subscribe(
+            actor=pierre, structure=delices, signatory_name="Pierre Dubois", signatory_capacity="Gérant"
+        )
+    if not BankAccount.objects.filter(structure=delices, iban=DEMO_IBAN).exists():
+        bank_account_create(
+            actor=pierre,
+            structure=delices,
+            name="Compte courant Crédit Agricole des Savoie",
+            kind="IBAN",
+            country="FR",
+            iban=DEMO_IBAN,
+            bic=DEMO_BIC,
+            document_data=DEMO_RIB_PDF,
+            document_name="rib-delices-de-savoie.pdf",
+        )
+
+
+def _demo_invoices() -> None:
+    """The demo invoices, each made through the services the portal uses and taken to its status.
+
+    Statuses reachable today: Brouillon and Mise à disposition. To show another status, add its
+    steps to `_DEMO_PATH` (e.g. Rejetée: send, then the recipient's rejection) and invoices that use it.
+    """
+    from openchorus.invoices.models import Invoice
+    from openchorus.structures.models import BankAccount, Structure
+
+    delices = Structure.objects.get(identifier=DELICES_SIRET)
+    specs = _demo_invoice_specs()
+    existing = set(
+        Invoice.objects.filter(supplier=delices, number__in=[s.number for s in specs]).values_list(
+            "number", flat=True
+        )
+    )
+    specs = [spec for spec in specs if spec.number not in existing]
+    if not specs:
+        return
+    people = {
+        "manuela": User.objects.get(email=DEMO_PEOPLE[0][0]),
+        "pierre": User.objects.get(email=DEMO_PEOPLE[1][0]),
+    }
+    account = BankAccount.objects.get(structure=delices, iban=DEMO_IBAN)
+    catering = delices.services.get(code="TRAITEUR")
+    for spec in specs:
+        actor = people[spec.author]
+        service = catering if spec.author == "manuela" else None
+        if spec.channel == "entry":
+            invoice = _demo_entry(spec, actor=actor, supplier=delices, service=service, account=account)
+        else:
+            invoice = _demo_deposit(spec, actor=actor, supplier=delices, service=service, account=account)
+        for step in _DEMO_PATH[spec.status]:
+            invoice = step(invoice, actor)
+
+
+def _demo_values(spec: DemoInvoice) -> tuple[dict, list[dict]]:
+    values = {
+        "recipient_identifier": spec.recipient,
+        "service_code": spec.service_code,
+        "engagement_number": spec.engagement,
+        "billing_frame": "A1_FACTURE_FOURNISSEUR",
+        "number": spec.number,
+        "issue_date": spec.issue_date,
+        "delivery_date": spec.issue_date - timedelta(days=3),
+        "due_date": spec.issue_date + timedelta(days=30),
+        "type_code": "380",
+        "currency": "EUR",
+        "payment_terms": "Paiement à 30 jours par virement. Pas d'escompte pour paiement anticipé.",
+        "note": spec.note,
+    }
+    lines = [
+        {
+            "item_name": name,
+            "quantity": Decimal(quantity),
+            "unit_code": unit,
+            "unit_price": Decimal(price),
+            "vat_category": "S",
+            "vat_rate": Decimal(rate),
+        }
+        for name, quantity, unit, price, rate in spec.lines
+    ]
+    return values, lines
+
+
+def _demo_entry(spec: DemoInvoice, *, actor, supplier, service, account):
+    from openchorus.invoices.services import invoice_draft_save
+
+    values, lines = _demo_values(spec)
+    return invoice_draft_save(
+        actor=actor,
+        supplier=supplier,
+        values=values,
+        lines=lines,
+        supplier_service=service,
+        bank_account=account,
+    )
+
+
+def _demo_deposit(spec: DemoInvoice, *, actor, supplier, service, account):
+    """A UBL or CII file as the supplier's own software would send it, deposited and sent at once."""
+    from openchorus import einvoice
+    from openchorus.core.errors import ApplicationError
+    from openchorus.ingestion.pipeline import deposit
+    from openchorus.invoices.documents import document_from_record
+
+    # The file is written from a draft entered and rolled back at once: same mapping as the platform's.
+    with transaction.atomic():
+        document = document_from_record(_demo_entry(spec, actor=actor, supplier=supplier, service=service,
+                                                    account=account))  # fmt: skip
+        transaction.set_rollback(True)
+    data = einvoice.write(document, spec.channel)
+    outcome = deposit(
+        actor=actor, supplier=supplier, data=data, filename=f"{spec.number}.{spec.channel}.xml", submit=True
+    )
+    if not outcome.sent:
+        raise ApplicationError(
+            f"demo invoice {spec.number} refused: {[f.as_dict() for f in outcome.findings]}"
+        )
+    return outcome.invoice
+
+
+def _demo_send(invoice, actor):
+    from openchorus.invoices.services import invoice_submit
+
+    return invoice if not invoice.is_draft else invoice_submit(actor=actor, invoice=invoice)
+
+
+# The steps taking a new invoice (a draft, or a deposited file already sent) to each demo status.
+_DEMO_PATH = {
+    InvoiceStatus.DRAFT: (),
+    InvoiceStatus.AVAILABLE: (_demo_send,),
+}
