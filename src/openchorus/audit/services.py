@@ -49,7 +49,7 @@ def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def audit_event_add(
     *,
     stream: str,

@@ -379,9 +379,11 @@ def persist(
     filename: str,
     xml: bytes | None,
     reading: dict[str, Any],
+    recipient: Structure | None = None,
+    recipient_service: StructureService | None = None,
 ) -> Invoice:
     from openchorus.audit.services import audit_event_add
-    from openchorus.invoices.services import _apply_totals, _clean_lines
+    from openchorus.invoices.services import _apply_totals, _clean_lines, author
 
     header = dict(values.header)
     iban = header.pop("iban", "")
@@ -390,7 +392,7 @@ def persist(
     invoice = Invoice(
         supplier=supplier,
         supplier_service=supplier_service,
-        created_by=actor,
+        created_by=author(actor),
         channel=channel,
         source_syntax=source_syntax,
         original_file=original,
@@ -406,9 +408,7 @@ def persist(
     invoice.bank_account = account
     invoice.iban = account.iban if account else re.sub(r"\s", "", iban)[:34]
     invoice.bic = account.bic if account else bic
-    invoice.recipient, invoice.recipient_service = resolve_recipient(
-        invoice.recipient_identifier, invoice.service_code
-    )
+    invoice.recipient, invoice.recipient_service = recipient, recipient_service
     invoice.year = invoice.issue_date.year if invoice.issue_date else None
     lines = _clean_lines(values.lines)
     if source_syntax == SourceSyntax.PDF:
@@ -427,7 +427,7 @@ def persist(
             "status": invoice.status,
             "channel": channel,
             "filename": filename,
-            "files": invoice_files(invoice),
+            "files": invoice_files(invoice, attachments=False),
         },
     )
     return invoice
@@ -436,15 +436,18 @@ def persist(
 # --- the pipeline ---------------------------------------------------------------------------------
 
 
-def default_supplier_service(actor, supplier: Structure) -> StructureService | None:
-    """The service a deposit is made from when the user's rights stop at some services."""
-    from openchorus.structures.access import rights_for
+def sender_service(actor, supplier: Structure, chosen: StructureService | None) -> StructureService | None:
+    """Check the actor sends for `supplier` ("Factures émises" in modification, read once) and
+    return the service the deposit is made from: the one chosen, else, when the user's rights stop
+    at some services, the first of them."""
+    from openchorus.structures.access import space_grant
     from openchorus.structures.enums import Space
 
-    rights = rights_for(actor, [supplier.pk]).get(supplier.pk)
-    grant = rights.spaces.get(Space.SENT_INVOICES) if rights else None
-    if grant is None or grant.services is None:
-        return None
+    grant = space_grant(actor, supplier, Space.SENT_INVOICES)
+    if grant is None or not grant.can_edit:
+        require_sender(actor, supplier)  # raises, with the one message for this refusal
+    if chosen is not None or grant is None or grant.services is None:
+        return chosen
     return supplier.services.filter(pk__in=grant.services).order_by("code").first()
 
 
@@ -466,13 +469,11 @@ def deposit(
     """Run one file through the pipeline; nothing is created when a step refuses it."""
     outcome = DepositOutcome(filename=filename)
     try:
-        require_sender(actor, supplier)
+        supplier_service = sender_service(actor, supplier, supplier_service)
     except ApplicationError as error:
         outcome.refused_at = "rights"
         outcome.findings = [_fatal("DEPOT-DROITS", str(error.message), str(error.message))]
         return outcome
-    if supplier_service is None:
-        supplier_service = default_supplier_service(actor, supplier)
     try:
         preflight(data, filename)
         syntax = detect(data, filename)
@@ -521,6 +522,8 @@ def deposit(
                 filename=filename,
                 xml=xml,
                 reading=reading,
+                recipient=probe.recipient,
+                recipient_service=probe.recipient_service,
             )
             outcome.findings += routing
             if submit and structured:

@@ -71,6 +71,16 @@ class InvoiceRefused(ApplicationError):
 # --- rights -----------------------------------------------------------------------------------
 
 
+def author(actor):
+    """The user recorded as author of a write: a technical account (API) writes as its own
+    deactivated user record (`connections.services_api.technical_account_user`)."""
+    if getattr(actor, "is_technical_account", False):
+        from openchorus.connections.services_api import acting_user
+
+        return acting_user(actor)
+    return actor
+
+
 def _forbidden() -> ApplicationError:
     return ApplicationError(
         _("Vous n'avez pas les droits de modification de l'espace « Factures émises » pour cette facture."),
@@ -177,11 +187,13 @@ def invoice_draft_save(
     supplier_service: StructureService | None = None,
     bank_account: BankAccount | None = None,
     exemption_reason: str = "",
+    channel: str = Channel.ENTRY,
 ) -> Invoice:
-    """Create or update a draft entered in the form (or completed after a deposit)."""
+    """Create or update a draft entered in the form (or completed after a deposit); `channel` is
+    Channel.API for an invoice entered through `soumettre`."""
     if invoice is None:
         require_sender(actor, supplier)
-        invoice = Invoice(supplier=supplier, created_by=actor, channel=Channel.ENTRY)
+        invoice = Invoice(supplier=supplier, created_by=author(actor), channel=channel)
         action = "invoice:created"
     else:
         invoice = Invoice.objects.select_for_update(of=("self",)).get(pk=invoice.pk)
@@ -254,7 +266,7 @@ def invoice_attachment_add(
         filename=filename,
         description=description[:255],
         structure_attachment=structure_attachment,
-        added_by=actor,
+        added_by=author(actor),
     )
     _audit(invoice, actor, "invoice:attachment_added", filename=filename, sha256=stored.sha256)
     return attachment
@@ -309,7 +321,8 @@ def _write_files(invoice: Invoice) -> dict[str, Any]:
 def invoice_submit(*, actor, invoice: Invoice, checked: bool = False) -> Invoice:
     """Send a draft: checks, files, Déposée, then routing to the recipient (Mise à disposition).
 
-    `checked` is for the deposit pipeline, which has judged the very file already.
+    `checked` is for the deposit pipeline, which has, in the same transaction, checked the actor's
+    right, judged the very file, resolved the recipient and run the routing checks already.
     """
     with transaction.atomic():
         invoice = (
@@ -320,21 +333,24 @@ def invoice_submit(*, actor, invoice: Invoice, checked: bool = False) -> Invoice
             .get(pk=invoice.pk)
         )
         party = Party.PLATFORM if actor is None else Party.SUPPLIER
-        if actor is not None:
-            _require(actor, invoice, "submit")
         _mandate_check(invoice)
-        _route_fields(invoice)
-        findings = invoice_findings(invoice) if not checked else _routing_findings(invoice)
-        if any(f.fatal for f in findings):
-            raise InvoiceRefused(findings)
+        if not checked:
+            if actor is not None:
+                _require(actor, invoice, "submit")
+            _route_fields(invoice)
+            findings = invoice_findings(invoice)
+            if any(f.fatal for f in findings):
+                raise InvoiceRefused(findings)
         files = _write_files(invoice)
         for name, value in files.items():
             setattr(invoice, name, value)
+        hashes = invoice_files(invoice, attachments=not checked)
         invoice_transition(
             invoice=invoice,
             target=InvoiceStatus.DEPOSITED,
             actor=actor,
             party=party,
+            files=hashes,
             submitted_at=timezone.now(),
             recipient=invoice.recipient,
             recipient_service=invoice.recipient_service,
@@ -342,17 +358,17 @@ def invoice_submit(*, actor, invoice: Invoice, checked: bool = False) -> Invoice
             reading={},
             **files,
         )
-        return invoice_route(invoice=invoice)
+        return invoice_route(invoice=invoice, files=hashes)
 
 
 def _routing_findings(invoice: Invoice) -> list[Finding]:
     return [*supplier_findings(invoice), *recipient_findings(invoice), *duplicate_findings(invoice)]
 
 
-def invoice_route(*, invoice: Invoice) -> Invoice:
+def invoice_route(*, invoice: Invoice, files: dict[str, str] | None = None) -> Invoice:
     """Make a deposited invoice available to its recipient structure and service (INV-6)."""
     return invoice_transition(
-        invoice=invoice, target=InvoiceStatus.AVAILABLE, actor=None, party=Party.PLATFORM
+        files=files, invoice=invoice, target=InvoiceStatus.AVAILABLE, actor=None, party=Party.PLATFORM
     )
 
 

@@ -9,7 +9,6 @@ the audit event (with the hashes of the invoice's files) and the notifications, 
 from __future__ import annotations
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,11 +17,9 @@ from openchorus.core.errors import ApplicationError
 from openchorus.invoices.models import Invoice
 from openchorus.lifecycle.models import InvoiceStatusChange
 from openchorus.lifecycle.statuses import InvoiceStatus
+from openchorus.lifecycle.tasks import invoice_notify
 from openchorus.lifecycle.transitions import MOTIFS, Party, reform_code, targets_from, transition_for
-from openchorus.notifications.enums import FeedEventKind
-from openchorus.notifications.services import feed_event_add
 from openchorus.structures import access
-from openchorus.structures.enums import Space
 from openchorus.structures.models import StructureService
 
 
@@ -31,14 +28,15 @@ def invoice_stream(invoice: Invoice) -> str:
     return f"invoice:{invoice.pk}"
 
 
-def invoice_files(invoice: Invoice) -> dict[str, str]:
-    """The SHA-256 of each file of the invoice, as the audit trail records them."""
+def invoice_files(invoice: Invoice, *, attachments: bool = True) -> dict[str, str]:
+    """The SHA-256 of each file of the invoice, as the audit trail records them (`attachments`
+    False for an invoice that cannot have any yet: one just created)."""
     files = {
         "original": invoice.original_file.sha256 if invoice.original_file_id else "",
         "xml": invoice.xml_file.sha256 if invoice.xml_file_id else "",
         "pdf": invoice.pdf_file.sha256 if invoice.pdf_file_id else "",
     }
-    for attachment in invoice.attachments.select_related("stored"):
+    for attachment in invoice.attachments.select_related("stored") if attachments else ():
         files[f"attachment:{attachment.filename}"] = attachment.stored.sha256
     return {name: sha for name, sha in files.items() if sha}
 
@@ -47,7 +45,6 @@ def _actor_label(actor) -> str:
     return getattr(actor, "email", "") or "plateforme"
 
 
-@transaction.atomic
 def invoice_transition(
     *,
     invoice: Invoice,
@@ -56,9 +53,11 @@ def invoice_transition(
     party: Party,
     comment: str = "",
     motif: str = "",
+    files: dict[str, str] | None = None,
     **changes,
 ) -> Invoice:
-    """Move `invoice` to `target`; `changes` are other fields written by the same UPDATE."""
+    """Move `invoice` to `target`; `changes` are other fields written by the same UPDATE; `files`
+    the invoice's file hashes when the caller has them (else they are read)."""
     source = invoice.status
     rule = transition_for(source, target)
     if rule is None or party not in rule.parties:
@@ -84,16 +83,26 @@ def invoice_transition(
             % {"motifs": ", ".join(str(m) for m in motifs.values())},
             field="motif",
         )
+    # Every refusal is raised before the transaction's block and a conflict after it, so a caller's
+    # own transaction stays usable; the writes need no savepoint of their own.
     now = timezone.now()
-    updated = Invoice.objects.filter(pk=invoice.pk, status=source).update(
-        status=target, status_changed_at=now, updated_at=now, **changes
-    )
+    with transaction.atomic(savepoint=False):
+        updated = Invoice.objects.filter(pk=invoice.pk, status=source).update(
+            status=target, status_changed_at=now, updated_at=now, **changes
+        )
+        if updated:
+            _record(invoice, source, target, now, actor, comment, motif, files, changes)
     if updated == 0:
         raise ApplicationError(
             _("La facture %(number)s vient d'être modifiée par ailleurs ; rechargez la page.")
             % {"number": invoice.number},
             extra={"code": "conflict"},
         )
+    return invoice
+
+
+def _record(invoice, source, target, now, actor, comment, motif, files, changes) -> None:
+    """The effects of a transition: the instance, the history row, the audit event, notices."""
     invoice.status, invoice.status_changed_at = target, now
     for name, value in changes.items():
         setattr(invoice, name, value)
@@ -115,10 +124,14 @@ def invoice_transition(
         action=f"status:{target}",
         obj=invoice,
         before={"status": source},
-        after={"status": str(target), "comment": comment, "motif": motif, "files": invoice_files(invoice)},
+        after={
+            "status": str(target),
+            "comment": comment,
+            "motif": motif,
+            "files": invoice_files(invoice) if files is None else files,
+        },
     )
     _notify(invoice, target)
-    return invoice
 
 
 # --- the recipient's side -----------------------------------------------------------------------
@@ -229,30 +242,18 @@ def supplier_visible_status(invoice: Invoice) -> str:
 
 
 def _notify_recipients(invoice: Invoice) -> None:
-    users = access.space_holders(invoice.recipient_id, Space.RECEIVED_INVOICES, invoice.recipient_service_id)
-    link = reverse("portal:invoice_detail", args=[invoice.pk])
-    params = {"number": invoice.number, "supplier": invoice.supplier.designation}
-    kind = FeedEventKind.INVOICE_TO_PROCESS
-    transaction.on_commit(lambda: [feed_event_add(user=u, kind=kind, link=link, **params) for u in users])
+    pk, status = invoice.pk, str(invoice.status)
+    transaction.on_commit(lambda: invoice_notify.enqueue(invoice_id=pk, target=status, recipients_only=True))
 
 
 def _notify(invoice: Invoice, target: str) -> None:
-    """Recipients hear of an invoice to process; the supplier's users hear of every status change
-    they may see (not a hidden "Mise en paiement")."""
-    if target in (InvoiceStatus.AVAILABLE, InvoiceStatus.COMPLETED) and invoice.recipient_id:
-        _notify_recipients(invoice)
-    if target == InvoiceStatus.DEPOSITED:
-        return
-    if target == InvoiceStatus.PAYMENT_ORDERED and invoice.recipient.payment_status_hidden:
-        return
-    users = access.space_holders(invoice.supplier_id, Space.SENT_INVOICES, invoice.supplier_service_id)
-    link = reverse("portal:invoice_detail", args=[invoice.pk])
-    recipient = invoice.recipient.designation if invoice.recipient_id else invoice.recipient_identifier
-    params = {"number": invoice.number, "recipient": recipient, "status": str(InvoiceStatus(target).label)}
-    kind = (
-        FeedEventKind.INVOICE_AVAILABLE if target == InvoiceStatus.AVAILABLE else FeedEventKind.INVOICE_STATUS
-    )
-    transaction.on_commit(lambda: [feed_event_add(user=u, kind=kind, link=link, **params) for u in users])
+    """Who is told is worked out by a task once the change is committed (`lifecycle.tasks`), so a
+    transition costs the request one queued row, not the lookups of everyone concerned."""
+    pk, status = invoice.pk, str(target)
+    transaction.on_commit(lambda: invoice_notify.enqueue(invoice_id=pk, target=status))
+    from openchorus.connections.webhooks import enqueue_invoice_event  # BYD-3 webhooks
+
+    enqueue_invoice_event(invoice, target)
 
 
 __all__ = [
