@@ -47,6 +47,12 @@ HEADER_FIELDS = (
     "due_date", "payment_terms", "payment_means_code", "note",
 )  # fmt: skip
 ROUTING_FIELDS = ("recipient_identifier", "service_code", "engagement_number", "billing_frame")
+# How a recycling's history line names what changed (kept in French, as the history is data).
+ROUTING_LABELS = {
+    "recipient_identifier": "Destinataire",
+    "service_code": "Code service",
+    "engagement_number": "Numéro d'engagement",
+}
 LINE_FIELDS = (
     "identifier", "item_name", "description", "item_reference", "quantity", "unit_code", "unit_price",
     "discount", "vat_category", "vat_rate",
@@ -430,7 +436,9 @@ def invoice_recycle(
             actor=actor,
             party=Party.SUPPLIER,
             comment=", ".join(
-                f"{k} : {before[k] or '—'} → {after[k] or '—'}" for k in before if before[k] != after[k]
+                f"{ROUTING_LABELS[k]} : {before[k] or '—'} → {after[k] or '—'}"
+                for k in before
+                if before[k] != after[k]
             ),
             recipient=invoice.recipient,
             recipient_service=invoice.recipient_service,
