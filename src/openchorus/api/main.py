@@ -8,6 +8,8 @@ import json
 import logging
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -134,6 +136,13 @@ def _body_problem(request: HttpRequest) -> str:
     return _("Le corps de la requête est illisible : un objet JSON en UTF-8 est attendu.")
 
 
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    message = _("Le corps de la requête dépasse %(limit)s Mo.") % {"limit": limit}
+    return _json({"codeRetour": 413, "libelle": message, "message": message}, 413)
+
+
 @api.exception_handler(Exception)
 def _crash(request: HttpRequest, error: Exception) -> HttpResponse:
     logger.exception("API operation failed: %s", request.path)
@@ -142,12 +151,13 @@ def _crash(request: HttpRequest, error: Exception) -> HttpResponse:
 
 
 def _mount() -> None:
-    from openchorus.api.routers import factures, structures, transverses, utilisateurs
+    from openchorus.api.routers import factures, factures_recipient, structures, transverses, utilisateurs
 
     api.add_router("/transverses/v1/", transverses.router, tags=["transverses"])
     api.add_router("/structures/v1/", structures.router, tags=["structures"])
     api.add_router("/utilisateurs/v1/", utilisateurs.router, tags=["utilisateurs"])
     api.add_router("/factures/v1/", factures.router, tags=["factures"])
+    api.add_router("/factures/v1/", factures_recipient.router, tags=["factures"])
 
 
 _mount()

@@ -265,7 +265,9 @@ STORAGES = {
 # The embedded set-up serves static files straight from the installed packages (no collectstatic:
 # the DSFR alone is 7,000 files); production may collect and compress them (docs/operations.md).
 WHITENOISE_USE_FINDERS = env_bool("OPENCHORUS_STATIC_FROM_APPS", True)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Request bodies read in memory: the API's deposer/pdf takes a 10 MB PDF in base64 (≈ 13.4 MB of
+# JSON); a larger body is refused with 413 before it is parsed. Uploaded files are not counted.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -66,3 +66,126 @@ class TechnicalAccount(TimeStampedModel):
     @property
     def password_expired(self) -> bool:
         return self.password_expires_at <= timezone.now()
+
+
+# --- Webhooks (BYD-3) ------------------------------------------------------------------------------
+
+
+class Webhook(TimeStampedModel):
+    """A URL a technical account's system listens on: every event of its structure's invoices is
+    POSTed there, signed with `secret` (HMAC-SHA256). The secret must be kept to sign, so it is
+    stored as is; the portal shows it once, when the URL is added."""
+
+    account = models.ForeignKey(TechnicalAccount, on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField(_("adresse de notification"), max_length=500)
+    secret = models.CharField(max_length=100)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook")
+        ordering = ["account_id", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.url
+
+    @property
+    def is_active(self) -> bool:
+        return self.removed_at is None
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "EN_ATTENTE", _("En attente")
+    DELIVERED = "LIVRE", _("Livré")
+    FAILED = "ABANDONNE", _("Abandonné")
+
+
+class WebhookDelivery(models.Model):
+    """One event for one webhook: the exact body signed and sent, and where its delivery stands."""
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event_id = models.UUIDField(unique=True)
+    # Open vocabulary: "invoice.status_changed" now, "flow.status_changed" with the EDI flows.
+    event_type = models.CharField(max_length=60)
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["webhook", "-created_at"], name="webhook_delivery_recent"),
+            models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.event_id}"
+
+
+class WebhookAttempt(models.Model):
+    """The log of one POST: HTTP status (none when the connection failed), duration, error."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log")
+    number = models.PositiveSmallIntegerField()
+    at = models.DateTimeField()
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["delivery", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id}#{self.number}"
+
+
+# --- the API's uploads and idempotent requests (issue #8, Factures) -------------------------------
+
+
+class ApiUpload(models.Model):
+    """A file a technical account sent ahead of an invoice: `ajouter/fichier` (an attachment) or
+    `deposer/pdf` (the invoice PDF, then with the draft it became). Its id is the `pieceJointeId`
+    that `soumettre` and `completer` name; it is usable only by the technical accounts of the same
+    structure."""
+
+    account = models.ForeignKey(TechnicalAccount, on_delete=models.PROTECT, related_name="uploads")
+    structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="+")
+    stored = models.ForeignKey("core.StoredFile", on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(_("nom du fichier"), max_length=255)
+    invoice = models.ForeignKey(
+        "invoices.Invoice", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("fichier envoyé par l'API")
+        ordering = ["structure_id", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class IdempotentRequest(models.Model):
+    """The first answer to a request sent with an `Idempotency-Key` header: a replay with the same
+    key (per technical account) and the same body gets it again and creates nothing."""
+
+    account = models.ForeignKey(TechnicalAccount, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    operation = models.CharField(max_length=100)
+    body_sha256 = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(default=200)
+    response = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "key"], name="idempotent_request_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}:{self.key}"

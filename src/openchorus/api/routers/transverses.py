@@ -419,3 +419,50 @@ def telecharger_annuaire(request, body: CproIn):
     return envelope.ok(
         envelope.OK_DEPOSIT, fichier_resultat=base64.b64encode(buffer.getvalue()).decode("ascii")
     )
+
+
+# --- ajouter/fichier (issue #8, Factures: files sent ahead of an invoice) -------------------------
+
+
+class AjouterFichierIn(CproIn):
+    id_utilisateur_courant: int | None = None
+    piece_jointe_fichier: str = Field("", description="Le fichier, en base64")
+    piece_jointe_nom: str = ""
+    piece_jointe_type_mime: str | None = Field(None, description="Indicatif : le type est lu dans le fichier")
+    piece_jointe_extension: str | None = None
+
+
+class AjouterFichierOut(CproOut):
+    piece_jointe_id: int = Field(description="À citer dans soumettre ou completer (…Id)")
+
+
+@router.post("ajouter/fichier", response=AjouterFichierOut, operation_id="ajouterFichierDansSysteme")
+def ajouter_fichier(request, body: AjouterFichierIn):
+    """Envoyer une pièce jointe (base64 ; 4 Mo au plus, types des pièces jointes du portail) pour
+    une facture à venir : le pieceJointeId rendu se cite dans soumettre (pieceJointePrincipale,
+    pieceJointeComplementaire) ou completer. Elle n'est utilisable que par la structure du compte."""
+    import binascii
+
+    from openchorus.connections.services_api import api_upload_add
+
+    text = "".join((body.piece_jointe_fichier or "").split())
+    if not text:
+        raise envelope.CproError(
+            _("pieceJointeFichier est obligatoire."),
+            code=envelope.BAD_REQUEST,
+            extra={"erreurs": [{"champ": "pieceJointeFichier", "message": _("Ce champ est obligatoire.")}]},
+        )
+    try:
+        data = base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        raise envelope.CproError(
+            _("pieceJointeFichier n'est pas du base64 lisible."),
+            code=envelope.BAD_REQUEST,
+            extra={"erreurs": [{"champ": "pieceJointeFichier", "message": _("Contenu base64 illisible.")}]},
+        ) from None
+    name = (body.piece_jointe_nom or "").strip() or "piece-jointe"
+    extension = (body.piece_jointe_extension or "").strip().lstrip(".").lower()
+    if extension and not name.lower().endswith(f".{extension}"):
+        name = f"{name}.{extension}"
+    upload = api_upload_add(actor=request.auth, data=data, filename=name)
+    return envelope.ok(envelope.OK_DEPOSIT, piece_jointe_id=upload.pk)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from openchorus.connections import selectors, services
+from openchorus.connections import selectors, services, webhooks
 from openchorus.core.errors import ApplicationError
 from openchorus.portal.forms import PortalForm, form_add_application_error
 from openchorus.structures import access
@@ -112,3 +112,70 @@ def connection_revoke(request, account_id: int):
     services.technical_account_revoke(actor=request.user, account=account)
     messages.success(request, _("Le compte technique %(login)s est révoqué.") % {"login": account.login})
     return redirect("portal:connections")
+
+
+# --- webhooks (BYD-3) -----------------------------------------------------------------------------
+
+
+class WebhookForm(PortalForm):
+    url = forms.CharField(
+        label=gettext_lazy("Adresse de notification"),
+        max_length=500,
+        help_text=gettext_lazy(
+            "L'adresse https:// où votre logiciel reçoit les événements (POST JSON signé)."
+        ),
+    )
+
+
+def _webhooks_page(request, account, form, secret="", status=200):
+    return render(
+        request,
+        "portal/connections/webhooks.html",
+        {
+            "account": account,
+            "form": form,
+            "secret": secret,
+            "webhooks": list(webhooks.webhooks_for_account(account=account)),
+            "deliveries": webhooks.deliveries_for_account(account=account),
+        },
+        status=status,
+    )
+
+
+@login_required
+def connection_webhooks(request, account_id: int):
+    """The webhooks of one technical account: add a URL (its secret shown once), remove one, and
+    the delivery log (each attempt's HTTP status, duration and error)."""
+    account = _account(request, account_id)
+    form = WebhookForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _webhook, secret = webhooks.webhook_add(
+                actor=request.user, account=account, url=form.cleaned_data["url"]
+            )
+        except ApplicationError as error:
+            if error.extra.get("code") == "forbidden":
+                raise PermissionDenied from None
+            form_add_application_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("L'adresse est enregistrée. Notez son secret de signature : il ne sera plus affiché."),
+            )
+            return _webhooks_page(request, account, WebhookForm(), secret)
+    return _webhooks_page(request, account, form, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def connection_webhook_remove(request, webhook_id: int):
+    _structures(request.user)
+    webhook = webhooks.webhook_for_user(user=request.user, webhook_id=webhook_id)
+    if webhook is None:
+        raise Http404
+    try:
+        webhooks.webhook_remove(actor=request.user, webhook=webhook)
+    except ApplicationError as error:
+        raise PermissionDenied from error
+    messages.success(request, _("L'adresse %(url)s ne sera plus notifiée.") % {"url": webhook.url})
+    return redirect("portal:connection_webhooks", webhook.account_id)
