@@ -40,7 +40,15 @@ DEMO_PEOPLE = [
         "73150001300016",
         "fournisseur (Les Délices de Savoie)",
     ),
+    (
+        "claire.fontaine@parishabitat.example",
+        "Claire",
+        "Fontaine",
+        "34481082500366",
+        "destinataire public (PARIS HABITAT OPH, Factures reçues)",
+    ),
 ]
+RECIPIENT_AGENT = DEMO_PEOPLE[2][0]
 
 
 @dataclass
@@ -88,6 +96,7 @@ def demo_load() -> DemoReport:
     from openchorus.directory.demo import directory_demo_load
 
     directory_demo_load()
+    _demo_recipient()
     _demo_billing()
     _demo_invoices()
     if not News.objects.exists():
@@ -176,6 +185,33 @@ def _demo_organisation() -> None:
     )
 
 
+def _demo_recipient() -> None:
+    """Claire Fontaine, primary manager of PARIS HABITAT OPH (from the demo directory), with
+    "Factures reçues" opened there; "Raccordements" opened on Les Délices de Savoie."""
+    from openchorus.audit.services import audit_event_add
+    from openchorus.structures.enums import Role, Space
+    from openchorus.structures.models import Membership, Structure, StructureSpace
+    from openchorus.structures.services import rights
+
+    agent = User.objects.get(email=RECIPIENT_AGENT)
+    paris_habitat = Structure.objects.get(identifier=PARIS_HABITAT)
+    if not Membership.objects.filter(structure=paris_habitat, user=agent).exists():
+        membership = Membership.objects.create(user=agent, structure=paris_habitat, role=Role.PRIMARY_MANAGER)
+        audit_event_add(
+            stream=f"structure:{paris_habitat.pk}",
+            actor=None,
+            action="membership.demo",
+            obj=membership,
+            after={"user": agent.email, "role": Role.PRIMARY_MANAGER},
+        )
+    if not StructureSpace.objects.filter(structure=paris_habitat, space=Space.RECEIVED_INVOICES).exists():
+        rights.space_open(actor=agent, structure=paris_habitat, space=Space.RECEIVED_INVOICES)
+    delices = Structure.objects.get(identifier=DELICES_SIRET)
+    if not StructureSpace.objects.filter(structure=delices, space=Space.CONNECTIONS).exists():
+        pierre = User.objects.get(email=DEMO_PEOPLE[1][0])
+        rights.space_open(actor=pierre, structure=delices, space=Space.CONNECTIONS)
+
+
 # --- Invoices of Les Délices de Savoie (issue 6) ------------------------------------------------
 
 DEMO_IBAN = "FR7630006000011234567890189"  # the published example of a French IBAN
@@ -258,6 +294,38 @@ def _demo_invoice_specs() -> list[DemoInvoice]:
              ("Vin de Savoie AOP, Chignin-Bergeron, bouteille 75 cl", "30", "C62", "14.00", "20"),
              ("Location de vaisselle et nappage", "1", "C62", "190.00", "20")),
             engagement="2103458812", channel="cii",
+        ),
+        DemoInvoice(
+            "DDS-2026-0147", InvoiceStatus.TO_RECYCLE, PARIS_HABITAT, "CT", date(2026, 9, 14),
+            (("Cocktail de la journée des gardiens, 60 personnes", "60", "C62", "18.00", "10"),),
+            engagement="1300084390",
+        ),
+        DemoInvoice(
+            "DDS-2026-0148", InvoiceStatus.SUSPENDED, PARIS_HABITAT, "BC", date(2026, 9, 22),
+            (("Buffet du conseil d'administration", "25", "C62", "27.50", "10"),
+             ("Vin de Savoie AOP, Apremont, bouteille 75 cl", "6", "C62", "11.00", "20")),
+            engagement="1300084402", author="manuela",
+        ),
+        DemoInvoice(
+            "DDS-2026-0149", InvoiceStatus.REJECTED, PARIS_HABITAT, "BC", date(2026, 9, 2),
+            (("Plateaux-repas de la commission d'attribution", "12", "C62", "19.90", "10"),),
+            engagement="1300084355",
+        ),
+        DemoInvoice(
+            "DDS-2026-0138", InvoiceStatus.SERVICE_DONE, PARIS_HABITAT, "BC", date(2026, 8, 28),
+            (("Goûter de la fête de quartier, résidence Saint-Blaise", "150", "C62", "3.20", "5.5"),),
+            engagement="1300084301",
+        ),
+        DemoInvoice(
+            "DDS-2026-0135", InvoiceStatus.MANDATED, PARIS_HABITAT, "BC", date(2026, 7, 30),
+            (("Repas de l'assemblée générale des locataires", "90", "C62", "21.00", "10"),),
+            engagement="1300084266",
+        ),
+        DemoInvoice(
+            "DDS-2026-0131", InvoiceStatus.PAYMENT_ORDERED, PARIS_HABITAT, "BC", date(2026, 7, 3),
+            (("Buffet de l'inauguration du jardin partagé", "70", "C62", "14.50", "10"),
+             ("Service en salle, serveur (heure)", "6", "HUR", "32.00", "20")),
+            engagement="1300084210",
         ),
         DemoInvoice(
             "DDS-2026-0150", draft, PARIS_HABITAT, "BC", date(2026, 11, 18),
@@ -406,8 +474,53 @@ def _demo_send(invoice, actor):
     return invoice if not invoice.is_draft else invoice_submit(actor=actor, invoice=invoice)
 
 
+def _demo_process(target: str, comment: str = "", motif: str = ""):
+    """A step made by PARIS HABITAT's agent ("Traiter")."""
+
+    def step(invoice, actor):
+        from openchorus.lifecycle.services import invoice_process
+
+        agent = User.objects.get(email=RECIPIENT_AGENT)
+        return invoice_process(actor=agent, invoice=invoice, target=target, comment=comment, motif=motif)
+
+    return step
+
+
+_TO_PAYMENT = tuple(
+    _demo_process(status)
+    for status in (
+        InvoiceStatus.SERVICE_DONE,
+        InvoiceStatus.MANDATED,
+        InvoiceStatus.AVAILABLE_TO_ACCOUNTANT,
+        InvoiceStatus.ACCOUNTED,
+        InvoiceStatus.PAYMENT_ORDERED,
+    )
+)
 # The steps taking a new invoice (a draft, or a deposited file already sent) to each demo status.
 _DEMO_PATH = {
     InvoiceStatus.DRAFT: (),
     InvoiceStatus.AVAILABLE: (_demo_send,),
+    InvoiceStatus.TO_RECYCLE: (
+        _demo_send,
+        _demo_process(
+            InvoiceStatus.TO_RECYCLE,
+            "Le service CT ne passe pas de commande de réception : adressez la facture au service BC.",
+            "SE_INCORRECT",
+        ),
+    ),
+    InvoiceStatus.SUSPENDED: (
+        _demo_send,
+        _demo_process(InvoiceStatus.SUSPENDED, "Merci de joindre le bon de livraison signé.", "PJ_MANQUANTE"),
+    ),
+    InvoiceStatus.REJECTED: (
+        _demo_send,
+        _demo_process(
+            InvoiceStatus.REJECTED,
+            "Le prix unitaire ne correspond pas au devis accepté (17,90 €).",
+            "MONTANT_ERRONE",
+        ),
+    ),
+    InvoiceStatus.SERVICE_DONE: (_demo_send, *_TO_PAYMENT[:1]),
+    InvoiceStatus.MANDATED: (_demo_send, *_TO_PAYMENT[:2]),
+    InvoiceStatus.PAYMENT_ORDERED: (_demo_send, *_TO_PAYMENT),
 }
