@@ -13,6 +13,12 @@ from openchorus.notifications import digests
 from openchorus.notifications.models import ScheduledRun
 from openchorus.notifications.scheduler import scheduled_run_claim, scheduler_tick
 
+
+def digest_tick(*, now):
+    """The digest runs a tick enqueued (the other periodic tasks run every few minutes)."""
+    return [run for run in scheduler_tick(now=now) if run.startswith("digest ")]
+
+
 pytestmark = pytest.mark.django_db
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -32,35 +38,35 @@ def digest_runs(monkeypatch):
 
 def test_scheduler_claims_a_period_once_even_called_twice(digest_runs):
     # Two schedulers waking up in the same minute: the second finds the period claimed.
-    assert scheduler_tick(now=paris(23, 7, 0)) == ["digest 2026-11-23"]
-    assert scheduler_tick(now=paris(23, 7, 0)) == []
-    assert scheduler_tick(now=paris(23, 18, 0)) == []
+    assert digest_tick(now=paris(23, 7, 0)) == ["digest 2026-11-23"]
+    assert digest_tick(now=paris(23, 7, 0)) == []
+    assert digest_tick(now=paris(23, 18, 0)) == []
     assert len(digest_runs) == 1
     assert ScheduledRun.objects.filter(name="digest", period="2026-11-23").count() == 1
     assert scheduled_run_claim(name="digest", period="2026-11-23") is False
-    assert scheduler_tick(now=paris(24, 7, 0)) == ["digest 2026-11-24"]
+    assert digest_tick(now=paris(24, 7, 0)) == ["digest 2026-11-24"]
     assert len(digest_runs) == 2
 
 
 def test_daily_digest_waits_for_its_hour(settings, digest_runs):
-    assert scheduler_tick(now=paris(23, 6, 59)) == []
+    assert digest_tick(now=paris(23, 6, 59)) == []
     settings.DIGEST_HOUR = 9
-    assert scheduler_tick(now=paris(23, 8, 0)) == []
-    assert scheduler_tick(now=paris(23, 9, 0)) == ["digest 2026-11-23"]
+    assert digest_tick(now=paris(23, 8, 0)) == []
+    assert digest_tick(now=paris(23, 9, 0)) == ["digest 2026-11-23"]
     assert len(digest_runs) == 1
 
 
 def test_weekly_digest_once_a_week_from_monday(settings, digest_runs):
     settings.DIGEST_FREQUENCY = "weekly"
-    assert scheduler_tick(now=paris(23, 6, 0)) == []
-    assert scheduler_tick(now=paris(23, 7, 0)) == ["digest 2026-W48"]
-    assert scheduler_tick(now=paris(25, 12, 0)) == []
-    assert scheduler_tick(now=paris(30, 7, 0)) == ["digest 2026-W49"]
+    assert digest_tick(now=paris(23, 6, 0)) == []
+    assert digest_tick(now=paris(23, 7, 0)) == ["digest 2026-W48"]
+    assert digest_tick(now=paris(25, 12, 0)) == []
+    assert digest_tick(now=paris(30, 7, 0)) == ["digest 2026-W49"]
     assert len(digest_runs) == 2
 
 
 def test_a_run_missed_in_the_morning_is_made_later_that_day(digest_runs):
-    assert scheduler_tick(now=paris(23, 15, 42)) == ["digest 2026-11-23"]
+    assert digest_tick(now=paris(23, 15, 42)) == ["digest 2026-11-23"]
 
 
 def test_scheduler_command_once(capsys, digest_runs):
@@ -105,3 +111,9 @@ def test_serve_starts_the_scheduler_beside_the_worker_and_stops_it(monkeypatch):
     commands = [process.argv[3] if "openchorus.cli" in process.argv else "gunicorn" for process in started]
     assert commands == ["gunicorn", "db_worker", "scheduler"]
     assert all(process.returncode is not None for process in started)
+
+
+def test_webhook_retries_are_enqueued_every_five_minutes(db):
+    assert "webhooks-retry 2026-11-23T10:05" in scheduler_tick(now=paris(23, 10, 7))
+    assert "webhooks-retry 2026-11-23T10:05" not in scheduler_tick(now=paris(23, 10, 9))
+    assert "webhooks-retry 2026-11-23T10:10" in scheduler_tick(now=paris(23, 10, 10))

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks.base import Task
 
+from openchorus.connections.tasks import webhooks_retry
 from openchorus.notifications import digests, tasks
 from openchorus.notifications.models import ScheduledRun
 
@@ -39,7 +40,15 @@ class PeriodicTask:
     period: Callable[[datetime], str | None]  # local time → key of the run due, or None
 
 
-PERIODIC_TASKS = [PeriodicTask("digest", tasks.digests_send, digest_period)]
+def every_five_minutes(local: datetime) -> str:
+    return f"{local:%Y-%m-%dT%H}:{local.minute // 5 * 5:02d}"
+
+
+PERIODIC_TASKS = [
+    PeriodicTask("digest", tasks.digests_send, digest_period),
+    PeriodicTask("webhooks-retry", webhooks_retry, every_five_minutes),
+]
+KEEP_RUNS = timedelta(days=30)  # claimed runs older than this are forgotten
 
 
 def scheduled_run_claim(*, name: str, period: str) -> bool:
@@ -65,4 +74,6 @@ def scheduler_tick(*, now: datetime | None = None) -> list[str]:
                 continue
             periodic.task.enqueue()
         enqueued.append(f"{periodic.name} {period}")
+    if local.minute == 0:
+        ScheduledRun.objects.filter(claimed_at__lt=local - KEEP_RUNS).delete()
     return enqueued
