@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from openchorus import einvoice
 from openchorus.core.storage import PDF, stored_file_put
+from openchorus.directory.services import directory_index_refresh
 from openchorus.invoices.documents import document_from_record
 from openchorus.invoices.models import Invoice
 from openchorus.invoices.services import invoice_draft_save
@@ -42,6 +43,7 @@ def paris_habitat(**fields) -> tuple[Structure, dict[str, StructureService]]:
         code: ServiceFactory(structure=structure, code=code, label=f"Service {code}")
         for code in PARIS_HABITAT_SERVICES
     }
+    directory_index_refresh(structure_ids=[structure.pk])  # as the organisation services do
     return structure, services
 
 

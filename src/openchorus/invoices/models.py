@@ -131,6 +131,7 @@ class Invoice(TimeStampedModel):
                 fields=["supplier", "status", "-submitted_at", "-id"], name="invoice_supplier_status_sub"
             ),
             models.Index(fields=["supplier", "issue_date"], name="invoice_supplier_issue"),
+            models.Index(fields=["supplier", "total_incl_vat"], name="invoice_supplier_amount"),
             models.Index(
                 fields=["supplier", "recipient", "-submitted_at"], name="invoice_supplier_recipient"
             ),

@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy
 from openchorus.audit.models import AuditEvent
 from openchorus.audit.services import ChainVerdict, audit_chain_verify
 from openchorus.core.text import search_normalize
+from openchorus.directory.selectors import directory_search
 from openchorus.invoices.enums import BillingFrame
 from openchorus.invoices.models import Invoice, InvoiceAttachment
 from openchorus.lifecycle.models import InvoiceStatusChange
@@ -272,17 +273,25 @@ MAX_PARTIES = 1000
 
 def party_condition(scope: QuerySet[Invoice], field: str, text: str) -> Q:
     """Invoices whose `field` ("recipient" or "supplier") has a SIRET starting with `text` or all
-    the words of `text` in its name (accents and case aside). The matching structures are looked
-    up among the parties of the user's own invoices first — a few — and the invoices are then
-    filtered by their ids, which the (party, date) indexes serve: no join over the invoices."""
-    parties = Structure.objects.filter(pk__in=scope.order_by().values(f"{field}_id"))
+    the words of `text` in its name (accents and case aside), as a filter on the party's id that
+    the (party, date) indexes serve — no join over the invoices.
+
+    Recipients are public structures: the directory's word index finds them (its best
+    `CANDIDATE_LIMIT` matches); suppliers are looked up among those of the invoices in `scope`."""
     compact = text.replace(" ", "")
     if compact.isdigit():
-        parties = parties.filter(identifier__startswith=compact)
+        parties = Structure.objects.filter(identifier__startswith=compact)
+        if field == "supplier":
+            parties = parties.filter(pk__in=scope.order_by().values("supplier_id"))
+        ids = list(parties.values_list("pk", flat=True)[:MAX_PARTIES])
+    elif field == "recipient":
+        ids = directory_search(text=text, limit=1).ids
     else:
+        parties = Structure.objects.filter(pk__in=scope.order_by().values(f"{field}_id"))
         for word in search_normalize(text).split():
             parties = parties.filter(search_text__contains=word)
-    return Q(**{f"{field}_id__in": list(parties.values_list("pk", flat=True)[:MAX_PARTIES])})
+        ids = list(parties.values_list("pk", flat=True)[:MAX_PARTIES])
+    return Q(**{f"{field}_id__in": ids})
 
 
 def _searched(user, criteria: SearchCriteria) -> QuerySet[Invoice]:
