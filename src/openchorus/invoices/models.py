@@ -90,6 +90,11 @@ class Invoice(TimeStampedModel):
     status = models.CharField(
         _("statut"), max_length=30, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT
     )
+    # The status the supplier sees (LIF-6): the same, except that a "Mise en paiement" the recipient
+    # structure does not report leaves the one before it. Written with `status`, by the lifecycle.
+    supplier_status = models.CharField(
+        max_length=30, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT
+    )
     status_changed_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(_("date de dépôt"), null=True, blank=True)
 
@@ -128,7 +133,8 @@ class Invoice(TimeStampedModel):
             models.Index(fields=["supplier", "status", "-created_at"], name="invoice_supplier_status"),
             models.Index(fields=["supplier", "-submitted_at", "-id"], name="invoice_supplier_submitted"),
             models.Index(
-                fields=["supplier", "status", "-submitted_at", "-id"], name="invoice_supplier_status_sub"
+                fields=["supplier", "supplier_status", "-submitted_at", "-id"],
+                name="invoice_supplier_status_sub",
             ),
             models.Index(fields=["supplier", "issue_date"], name="invoice_supplier_issue"),
             models.Index(fields=["supplier", "total_incl_vat"], name="invoice_supplier_amount"),

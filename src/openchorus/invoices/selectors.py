@@ -28,8 +28,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -88,30 +87,16 @@ def _list_related(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
 
 # --- the status each side sees ------------------------------------------------------------------
 
-_HIDDEN_PAYMENT = Q(status=InvoiceStatus.PAYMENT_ORDERED, recipient__payment_status_hidden=True)
-
 
 def with_supplier_status(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
-    """Annotate `shown_status`, the status the supplier sees (LIF-6): a hidden "Mise en paiement"
-    shows as the status it came from, as `lifecycle.services.supplier_visible_status` says."""
-    previous = (
-        InvoiceStatusChange.objects.filter(invoice=OuterRef("pk"), to_status=InvoiceStatus.PAYMENT_ORDERED)
-        .order_by("-at", "-id")
-        .values("from_status")[:1]
-    )
-    return queryset.annotate(
-        shown_status=Case(
-            When(_HIDDEN_PAYMENT, then=Coalesce(Subquery(previous), Value(InvoiceStatus.AVAILABLE.value))),
-            default=F("status"),
-        )
-    )
+    """Annotate `shown_status`, the status the supplier sees (LIF-6): the invoice's
+    `supplier_status`, which the lifecycle records with each transition."""
+    return queryset.annotate(shown_status=F("supplier_status"))
 
 
 def _supplier_status_filter(status: str) -> Q:
-    """Invoices the supplier sees in `status` (a queryset annotated by `with_supplier_status`)."""
-    if status == InvoiceStatus.PAYMENT_ORDERED:
-        return Q(status=status) & ~Q(recipient__payment_status_hidden=True)
-    return Q(status=status) | Q(status=InvoiceStatus.PAYMENT_ORDERED, shown_status=status)
+    """Invoices the supplier sees in `status`."""
+    return Q(supplier_status=status)
 
 
 def status_label(status: str) -> str:

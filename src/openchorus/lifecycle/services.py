@@ -86,6 +86,12 @@ def invoice_transition(
     # Every refusal is raised before the transaction's block and a conflict after it, so a caller's
     # own transaction stays usable; the writes need no savepoint of their own.
     now = timezone.now()
+    hidden = (
+        target == InvoiceStatus.PAYMENT_ORDERED
+        and invoice.recipient_id
+        and invoice.recipient.payment_status_hidden
+    )
+    changes.setdefault("supplier_status", invoice.supplier_status if hidden else target)
     with transaction.atomic(savepoint=False):
         updated = Invoice.objects.filter(pk=invoice.pk, status=source).update(
             status=target, status_changed_at=now, updated_at=now, **changes
@@ -225,17 +231,8 @@ def invoice_forward(*, actor, invoice: Invoice, service: StructureService, comme
 
 def supplier_visible_status(invoice: Invoice) -> str:
     """LIF-6: "Mise en paiement" stays hidden from the supplier when the recipient structure says so
-    (ORG-2); the supplier then sees the status before it."""
-    if invoice.status != InvoiceStatus.PAYMENT_ORDERED or not invoice.recipient_id:
-        return invoice.status
-    if not invoice.recipient.payment_status_hidden:
-        return invoice.status
-    previous = (
-        InvoiceStatusChange.objects.filter(invoice=invoice, to_status=InvoiceStatus.PAYMENT_ORDERED)
-        .values_list("from_status", flat=True)
-        .last()
-    )
-    return previous or InvoiceStatus.AVAILABLE
+    (ORG-2); the supplier then sees the status before it. Recorded with each transition."""
+    return invoice.supplier_status
 
 
 # --- notifications (LIF-7) ---------------------------------------------------------------------
