@@ -236,10 +236,10 @@ def _criteria_filter(criteria: SearchCriteria) -> Q:
     if criteria.status:
         q &= _supplier_status_filter(criteria.status)
     if criteria.service_code:
+        # The invoice's own copy of the code (kept by forwarding and recycling): no join. Codes
+        # are upper case in the directory; what the user typed is tried as is and in upper case.
         code = criteria.service_code.strip()
-        q &= Q(recipient_service__code__iexact=code) | Q(
-            recipient_service__isnull=True, service_code__iexact=code
-        )
+        q &= Q(service_code__in={code, code.upper()})
     if criteria.engagement_number:
         q &= Q(engagement_number=criteria.engagement_number.strip())
     if criteria.supplier_id:
