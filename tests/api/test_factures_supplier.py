@@ -458,9 +458,9 @@ def test_recycler_sends_a_returned_invoice_to_the_right_recipient(call, s, suppl
         actor=agent, invoice=Invoice.objects.get(pk=invoice_id), target=S.TO_RECYCLE,
         comment="Mauvais service", motif="DESTINATAIRE_INCORRECT",
     )  # fmt: skip
-    todo = call("factures/v1/rechercher/atraiter/fournisseur", {}, tenant=supplier).json()
-    assert [f["identifiantFactureCPP"] for f in todo["listeFactures"]] == [invoice_id]
-    assert todo["listeFactures"][0]["statut"] == "A_RECYCLER"
+    to_act_on = call("factures/v1/rechercher/atraiter/fournisseur", {}, tenant=supplier).json()
+    assert [f["identifiantFactureCPP"] for f in to_act_on["listeFactures"]] == [invoice_id]
+    assert to_act_on["listeFactures"][0]["statut"] == "A_RECYCLER"
     assert call("factures/v1/rechercher/atraiter/fournisseur", {}, tenant=other).json()["codeRetour"] == 20000
     # another tenant cannot recycle it: answered as a missing invoice
     assert (
@@ -497,10 +497,10 @@ def test_completer_adds_the_pieces_and_sends_back_a_suspended_invoice(call, s, s
         actor=agent, invoice=Invoice.objects.get(pk=invoice_id), target=S.SUSPENDED,
         comment="Bon de livraison ?", motif="PJ_MANQUANTE",
     )  # fmt: skip
-    todo = call(
+    to_act_on = call(
         "factures/v1/rechercher/atraiter/fournisseur", {"masquerRejetee": True}, tenant=supplier
     ).json()
-    assert todo["listeFactures"][0]["statut"] == "SUSPENDUE"
+    assert to_act_on["listeFactures"][0]["statut"] == "SUSPENDUE"
     without = call(
         "factures/v1/completer",
         {"identifiantFactureCPP": invoice_id, "commentaire": "voilà"},

@@ -12,8 +12,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from tests.invoices.factories import recipient_agent, sent, setting
-from tests.structures.factories import MembershipFactory, StructureFactory
 
 from openchorus.connections import webhooks
 from openchorus.connections.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
@@ -23,6 +21,8 @@ from openchorus.lifecycle.services import invoice_process
 from openchorus.lifecycle.statuses import InvoiceStatus as S
 from openchorus.structures.enums import Space
 from openchorus.structures.models import StructureSpace
+from tests.invoices.factories import recipient_agent, sent, setting
+from tests.structures.factories import MembershipFactory, StructureFactory
 
 pytestmark = pytest.mark.django_db
 

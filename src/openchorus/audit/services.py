@@ -140,7 +140,7 @@ CANONICAL_FORM = (
     "hash = SHA-256 (lowercase hex) of the UTF-8 bytes of the JSON object made of the event's "
     "hashed_fields plus 'previous' (the previous event's hash, the genesis value for the first "
     "event of a stream), keys sorted, separators ',' and ':' with no spaces, non-ASCII characters "
-    "escaped as \\uXXXX (Python json.dumps(obj, sort_keys=True, separators=(',', ':')))"
+    "escaped as \\u and four hex digits (Python json.dumps(obj, sort_keys=True, separators=(',', ':')))"
 )
 # The events of this many streams are read between two reads of their chain heads.
 STREAM_BATCH = 500

@@ -138,7 +138,9 @@ class Invoice(TimeStampedModel):
             ),
             models.Index(fields=["supplier", "issue_date"], name="invoice_supplier_issue"),
             models.Index(fields=["supplier", "total_incl_vat"], name="invoice_supplier_amount"),
-            models.Index(fields=["supplier", "service_code", "-submitted_at"], name="invoice_supplier_service"),
+            models.Index(
+                fields=["supplier", "service_code", "-submitted_at"], name="invoice_supplier_service"
+            ),
             models.Index(
                 fields=["supplier", "recipient", "-submitted_at"], name="invoice_supplier_recipient"
             ),
