@@ -217,7 +217,8 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _criteria_filter(criteria: SearchCriteria) -> Q:
+def _common_filter(criteria: SearchCriteria | ReceivedSearchCriteria) -> Q:
+    """The criteria both sides' searches share: number, issue and deposit dates, amount TTC."""
     q = Q()
     if criteria.number:
         q &= Q(number=criteria.number.strip())
@@ -233,6 +234,11 @@ def _criteria_filter(criteria: SearchCriteria) -> Q:
         q &= Q(total_incl_vat__gte=criteria.amount_min)
     if criteria.amount_max is not None:
         q &= Q(total_incl_vat__lte=criteria.amount_max)
+    return q
+
+
+def _criteria_filter(criteria: SearchCriteria) -> Q:
+    q = _common_filter(criteria)
     if criteria.status:
         q &= _supplier_status_filter(criteria.status)
     if criteria.service_code:
@@ -588,21 +594,7 @@ class ReceivedSearchCriteria:
 
 
 def _received_filter(criteria: ReceivedSearchCriteria) -> Q:
-    q = Q()
-    if criteria.number:
-        q &= Q(number=criteria.number.strip())
-    if criteria.issue_date_from:
-        q &= Q(issue_date__gte=criteria.issue_date_from)
-    if criteria.issue_date_to:
-        q &= Q(issue_date__lte=criteria.issue_date_to)
-    if criteria.deposit_date_from:
-        q &= Q(submitted_at__gte=_day_start(criteria.deposit_date_from))
-    if criteria.deposit_date_to:
-        q &= Q(submitted_at__lt=_day_start(criteria.deposit_date_to + timedelta(days=1)))
-    if criteria.amount_min is not None:
-        q &= Q(total_incl_vat__gte=criteria.amount_min)
-    if criteria.amount_max is not None:
-        q &= Q(total_incl_vat__lte=criteria.amount_max)
+    q = _common_filter(criteria)
     if criteria.status:
         q &= Q(status=criteria.status)
     if criteria.recipient_service_id:

@@ -108,50 +108,61 @@ def _search_form(request) -> InvoiceSearchForm:
     )
 
 
-@sent_space_required
-@require_GET
-def search(request):
-    form = _search_form(request)
+def search_page(request, form, search, hidden_criteria, template: str):
+    """A search page of either side: the form, a page of `search(user=, criteria=, page=,
+    page_size=)` when the form is valid (everything when it is empty), the CSV link's query."""
     result = None
     export_query = ""
     if form.is_bound and form.is_valid():
-        criteria = form.criteria()
-        result = selectors.sent_invoices_search(
-            user=request.user, criteria=criteria, page=_page_number(request), page_size=PAGE_SIZE
+        result = search(
+            user=request.user, criteria=form.criteria(), page=_page_number(request), page_size=PAGE_SIZE
         )
         export = request.GET.copy()
         export.pop("page", None)
         export_query = export.urlencode()
     elif not form.is_bound:
-        result = selectors.sent_invoices_search(
-            user=request.user, page=_page_number(request), page_size=PAGE_SIZE
-        )
+        result = search(user=request.user, page=_page_number(request), page_size=PAGE_SIZE)
     context = {
         "form": form,
         "result": result,
         "export_query": export_query,
-        "hidden_criteria": [form[name] for name in HIDDEN_CRITERIA if form.data.get(name)],
+        "hidden_criteria": [form[name] for name in hidden_criteria if form.data.get(name)],
         "section": "search",
     }
     if result is not None:
         context.update(_pager(request, result))
-    return render(request, "portal/invoices/sent_search.html", context)
+    return render(request, template, context)
+
+
+def csv_export(request, form, export_lines, search_url: str, name: str):
+    """The search's matches as CSV (all of them, not only the page shown), streamed."""
+    if form.is_bound and not form.is_valid():
+        messages.error(request, _("Corrigez les critères de recherche avant de télécharger les résultats."))
+        return redirect(f"{reverse(search_url)}?{request.GET.urlencode()}")
+    criteria = form.criteria() if form.is_bound else None
+    lines = export_lines(user=request.user, criteria=criteria)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
+    return response
+
+
+@sent_space_required
+@require_GET
+def search(request):
+    return search_page(
+        request, _search_form(request), selectors.sent_invoices_search, HIDDEN_CRITERIA,
+        "portal/invoices/sent_search.html",
+    )  # fmt: skip
 
 
 @sent_space_required
 @require_GET
 def export(request):
-    """The search's matches as CSV (all of them, not only the page shown), streamed."""
-    form = _search_form(request)
-    if form.is_bound and not form.is_valid():
-        messages.error(request, _("Corrigez les critères de recherche avant de télécharger les résultats."))
-        return redirect(f"{reverse('portal:sent_invoices_search')}?{request.GET.urlencode()}")
-    criteria = form.criteria() if form.is_bound else None
-    lines = selectors.sent_invoices_export_lines(user=request.user, criteria=criteria)
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="factures-emises-{stamp}.csv"'
-    return response
+    return csv_export(
+        request, _search_form(request), selectors.sent_invoices_export_lines,
+        "portal:sent_invoices_search", "factures-emises",
+    )  # fmt: skip
 
 
 @sent_space_required

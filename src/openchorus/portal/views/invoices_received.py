@@ -10,19 +10,14 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from openchorus.invoices import selectors
 from openchorus.portal.forms.invoices_processing import RECEIVED_HIDDEN_CRITERIA, ReceivedSearchForm
-from openchorus.portal.views.invoices_followup import PAGE_SIZE, _page_number, _pager
+from openchorus.portal.views.invoices_followup import csv_export, search_page
 from openchorus.structures import access
 from openchorus.structures.enums import Space
 
@@ -70,43 +65,16 @@ def _search_form(request) -> ReceivedSearchForm:
 @received_space_required
 @require_GET
 def search(request):
-    form = _search_form(request)
-    result = None
-    export_query = ""
-    if form.is_bound and form.is_valid():
-        result = selectors.received_invoices_search(
-            user=request.user, criteria=form.criteria(), page=_page_number(request), page_size=PAGE_SIZE
-        )
-        export = request.GET.copy()
-        export.pop("page", None)
-        export_query = export.urlencode()
-    elif not form.is_bound:
-        result = selectors.received_invoices_search(
-            user=request.user, page=_page_number(request), page_size=PAGE_SIZE
-        )
-    context = {
-        "form": form,
-        "result": result,
-        "export_query": export_query,
-        "hidden_criteria": [form[name] for name in RECEIVED_HIDDEN_CRITERIA if form.data.get(name)],
-        "section": "search",
-    }
-    if result is not None:
-        context.update(_pager(request, result))
-    return render(request, "portal/invoices/received_search.html", context)
+    return search_page(
+        request, _search_form(request), selectors.received_invoices_search, RECEIVED_HIDDEN_CRITERIA,
+        "portal/invoices/received_search.html",
+    )  # fmt: skip
 
 
 @received_space_required
 @require_GET
 def export(request):
-    """The search's matches as CSV (all of them, not only the page shown), streamed."""
-    form = _search_form(request)
-    if form.is_bound and not form.is_valid():
-        messages.error(request, _("Corrigez les critères de recherche avant de télécharger les résultats."))
-        return redirect(f"{reverse('portal:received_invoices_search')}?{request.GET.urlencode()}")
-    criteria = form.criteria() if form.is_bound else None
-    lines = selectors.received_invoices_export_lines(user=request.user, criteria=criteria)
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="factures-recues-{stamp}.csv"'
-    return response
+    return csv_export(
+        request, _search_form(request), selectors.received_invoices_export_lines,
+        "portal:received_invoices_search", "factures-recues",
+    )  # fmt: skip
