@@ -23,3 +23,4 @@ def _fast_and_synchronous(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MAIL_DIR = tmp_path / "mail"
+    settings.OPENCHORUS_FLOWS_DIR = tmp_path / "flows"

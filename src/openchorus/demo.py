@@ -99,6 +99,7 @@ def demo_load() -> DemoReport:
     _demo_recipient()
     _demo_billing()
     _demo_invoices()
+    _demo_flows()
     if not News.objects.exists():
         News.objects.create(
             title_fr="[Information] - Modalités de contact du support",
@@ -210,6 +211,59 @@ def _demo_recipient() -> None:
     if not StructureSpace.objects.filter(structure=delices, space=Space.CONNECTIONS).exists():
         pierre = User.objects.get(email=DEMO_PEOPLE[1][0])
         rights.space_open(actor=pierre, structure=delices, space=Space.CONNECTIONS)
+
+
+# --- EDI flows of Les Délices de Savoie (issue 9) -----------------------------------------------
+DEMO_EDI_LOGIN = "edi-delices-de-savoie"
+
+
+def _demo_flows() -> None:
+    """Three flows sent by the ERP of Les Délices through its technical account: one integrated,
+    one partly (an invoice with wrong totals, one with an unknown recipient, one sent twice), one
+    rejected as a whole (a CSV export sent by mistake); "Suivi des flux" opened on the structure."""
+    from openchorus.connections.models import TechnicalAccount
+    from openchorus.connections.services import technical_account_create
+    from openchorus.flows import services as flows
+    from openchorus.flows.enums import FlowChannel, FlowSyntax
+    from openchorus.flows.generate import flow_generate, flow_recipients, flow_supplier
+    from openchorus.flows.models import Flow
+    from openchorus.structures.access import TechnicalActor
+    from openchorus.structures.enums import Space
+    from openchorus.structures.models import Structure, StructureSpace
+    from openchorus.structures.services import rights
+
+    delices = Structure.objects.get(identifier=DELICES_SIRET)
+    if not StructureSpace.objects.filter(structure=delices, space=Space.FLOW_MONITORING).exists():
+        pierre = User.objects.get(email=DEMO_PEOPLE[1][0])
+        rights.space_open(actor=pierre, structure=delices, space=Space.FLOW_MONITORING)
+    if Flow.objects.filter(structure=delices).exists():
+        return
+    if not TechnicalAccount.objects.filter(login=DEMO_EDI_LOGIN).exists():
+        technical_account_create(actor=None, structure=delices, login=DEMO_EDI_LOGIN, label="ERP (flux EDI)")
+    account = TechnicalAccount.objects.get(login=DEMO_EDI_LOGIN)
+    actor = TechnicalActor(account_id=account.pk, login=account.login, structure_id=delices.pk)
+    supplier, recipients = flow_supplier(siret=DELICES_SIRET), flow_recipients()
+    lots = [
+        flow_generate(invoices=3, syntax=FlowSyntax.E1_UBL, supplier=supplier, recipients=recipients,
+                      seed=2026, prefix="EDI"),
+        flow_generate(invoices=5, syntax=FlowSyntax.E1_UBL, supplier=supplier, recipients=recipients,
+                      seed=2027, prefix="EDI", invalid_share=0.4, duplicates=1),
+    ]  # fmt: skip
+    files = [(lot.filename, lot.data) for lot in lots]
+    files.append(("export_factures_novembre.csv", b"numero;date;montant\nF-1;2026-11-02;120,00\n"))
+    for filename, data in files:
+        flow = flows.flow_receive(
+            actor=actor,
+            structure=delices,
+            data=data,
+            filename=filename,
+            syntax=FlowSyntax.E1_UBL,
+            channel=FlowChannel.API,
+        )
+        flows.flow_process(flow.pk)  # at once, rather than by the task worker
+        flow.refresh_from_db()
+        for chunk in range(flow.chunk_count):
+            flows.flow_chunk_process(flow.pk, chunk)
 
 
 # --- Invoices of Les Délices de Savoie (issue 6) ------------------------------------------------

@@ -151,13 +151,22 @@ def _crash(request: HttpRequest, error: Exception) -> HttpResponse:
 
 
 def _mount() -> None:
-    from openchorus.api.routers import factures, factures_recipient, structures, transverses, utilisateurs
+    from openchorus.api.routers import (
+        factures,
+        factures_recipient,
+        flux,
+        structures,
+        transverses,
+        utilisateurs,
+    )
 
     api.add_router("/transverses/v1/", transverses.router, tags=["transverses"])
     api.add_router("/structures/v1/", structures.router, tags=["structures"])
     api.add_router("/utilisateurs/v1/", utilisateurs.router, tags=["utilisateurs"])
     api.add_router("/factures/v1/", factures.router, tags=["factures"])
     api.add_router("/factures/v1/", factures_recipient.router, tags=["factures"])
+    api.add_router("/factures/v1/", flux.factures_router, tags=["factures"])
+    api.add_router("/transverses/v1/", flux.transverses_router, tags=["transverses"])
 
 
 _mount()

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import AliasChoices, ConfigDict, Field, field_validator
+from ninja.schema import DjangoGetter
+from pydantic import AliasChoices, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 MAX_PAGE_SIZE = 500
@@ -24,8 +27,44 @@ class CproSchema(Schema):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
 
 
+# Bounds of every number read: identifiers are the real platform's int64, amounts fit the
+# database's columns (19 digits, 2 to 6 decimals). Beyond them a body is malformed (400 naming the
+# field), never an overflow in the database.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+DECIMAL_MAX = Decimal(10) ** 12
+MAX_PAGE_NUMBER = 10**9
+
+
+def _check_bounds(value: Any) -> None:
+    if isinstance(value, list | tuple):
+        for item in value:
+            _check_bounds(item)
+    elif isinstance(value, bool):
+        return
+    elif isinstance(value, int) and not INT64_MIN <= value <= INT64_MAX:
+        raise ValueError(_("nombre hors des bornes d'un entier 64 bits"))
+    elif isinstance(value, Decimal) and (not value.is_finite() or abs(value) >= DECIMAL_MAX):
+        raise ValueError(_("montant ou quantité hors des bornes (moins de 10^12 en valeur absolue)"))
+
+
 class CproIn(CproSchema):
     """Base of request bodies."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, value: Any) -> Any:
+        # ninja's Schema reads any object's attributes: a block sent as `12` or `"x"` would pass
+        # as an empty one. A JSON block must be a JSON object.
+        sent = value._obj if isinstance(value, DjangoGetter) else value
+        if isinstance(sent, str | bytes | int | float | bool | list):
+            raise ValueError(_("un objet JSON est attendu"))
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _in_bounds(cls, value: Any) -> Any:
+        _check_bounds(value)
+        return value
 
 
 class CproOut(CproSchema):
@@ -80,6 +119,13 @@ class PagingIn(CproIn):
     @classmethod
     def _blank_none(cls, value: Any) -> Any:
         return None if value in ("", 0, "0") else value
+
+    @field_validator("page_resultat_demandee", mode="after")
+    @classmethod
+    def _page_number(cls, value: int | None) -> int | None:
+        if value is not None and value > MAX_PAGE_NUMBER:
+            raise ValueError(_("page au-delà de %(max)s") % {"max": MAX_PAGE_NUMBER})
+        return value
 
     @property
     def descending(self) -> bool:

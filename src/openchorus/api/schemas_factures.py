@@ -511,6 +511,7 @@ class FactureTrouveeOut(CproSchema):
     numero_bon_commande: str = ""
     numero_facture_origine: str = ""
     mode_depot: str = ""
+    numero_flux_depot: str | None = Field(None, description="Le flux EDI qui a apporté la facture")
     date_heure_etat_courant: datetime | None = None
     rejet_traite: bool = False
 

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "openchorus.notifications",
     "openchorus.assistant",
     "openchorus.connections",
+    "openchorus.flows",
     "openchorus.api",
     "openchorus.portal",
 ]
@@ -268,6 +269,21 @@ WHITENOISE_USE_FINDERS = env_bool("OPENCHORUS_STATIC_FROM_APPS", True)
 # Request bodies read in memory: the API's deposer/pdf takes a 10 MB PDF in base64 (≈ 13.4 MB of
 # JSON); a larger body is refused with 413 before it is parsed. Uploaded files are not counted.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
+
+# --- EDI flows (RAC-3, docs/flows.md) ---------------------------------------------------------
+# A flow file as deposited (the real platform: 30 MB compressed), what it may unpack to, and the
+# number of invoices it may hold; the chunk of invoices one task processes; how long a flow may go
+# without a sign of life from its worker before another takes it over.
+OPENCHORUS_FLOW_MAX_BYTES = env_int("OPENCHORUS_FLOW_MAX_MB", 30) * 1024 * 1024
+OPENCHORUS_FLOW_MAX_UNPACKED_BYTES = env_int("OPENCHORUS_FLOW_MAX_UNPACKED_MB", 600) * 1024 * 1024
+OPENCHORUS_FLOW_MAX_INVOICES = env_int("OPENCHORUS_FLOW_MAX_INVOICES", 50_000)
+OPENCHORUS_FLOW_CHUNK_SIZE = env_int("OPENCHORUS_FLOW_CHUNK_SIZE", 250)
+OPENCHORUS_FLOW_STALE_SECONDS = env_int("OPENCHORUS_FLOW_STALE_SECONDS", 120)
+OPENCHORUS_FLOWS_DIR = Path(env_str("OPENCHORUS_FLOWS_DIR", str(DATA_DIR / "flows")))
+# deposer/flux carries the flow in base64 inside JSON: the body may be a third larger than the flow.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(
+    DATA_UPLOAD_MAX_MEMORY_SIZE, OPENCHORUS_FLOW_MAX_BYTES * 4 // 3 + 1024 * 1024
+)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -51,7 +51,7 @@ def technical_account_user(account: TechnicalAccount):
 def acting_user(actor):
     """The user to record as author: the actor itself, or a technical account's user record."""
     if getattr(actor, "is_technical_account", False):
-        return technical_account_user(TechnicalAccount.objects.get(pk=actor.account_id))
+        return actor.user or technical_account_user(TechnicalAccount.objects.get(pk=actor.account_id))
     return actor
 
 

@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +55,7 @@ SIGNATURE_HEADER = "X-OpenChorus-Signature"
 EVENT_HEADER = "X-OpenChorus-Event"
 DELIVERY_HEADER = "X-OpenChorus-Delivery"
 INVOICE_STATUS_CHANGED = "invoice.status_changed"
+FLOW_STATUS_CHANGED = "flow.status_changed"
 MAX_WEBHOOKS_PER_ACCOUNT = 5
 SIGNATURE_TOLERANCE = 300  # seconds a receiver should accept between `t` and its clock
 
@@ -249,14 +250,18 @@ def event_enqueue(
     return deliveries
 
 
+def _listening() -> Exists:
+    """Accounts with at least one live webhook (a plain join on `webhooks__removed_at__isnull`
+    would also match the accounts that have none)."""
+    return Exists(Webhook.objects.filter(account=OuterRef("pk"), removed_at__isnull=True))
+
+
 def enqueue_invoice_event(invoice, target: str) -> None:
     """A status of `invoice` was just written (`target`): tell the technical accounts of its
     supplier and recipient structures that see it, through their webhooks."""
     structure_ids = {sid for sid in (invoice.supplier_id, invoice.recipient_id) if sid}
     accounts = list(
-        TechnicalAccount.objects.live()
-        .filter(structure_id__in=structure_ids, webhooks__removed_at__isnull=True)
-        .distinct()
+        TechnicalAccount.objects.live().filter(structure_id__in=structure_ids).filter(_listening())
     )
     if not accounts:
         return
@@ -299,6 +304,29 @@ def enqueue_invoice_event(invoice, target: str) -> None:
                 "codeStatutReforme": code,
                 "libelleStatutReforme": label,
                 "dateHeureEtatCourant": _iso(invoice.status_changed_at),
+            },
+        )
+
+
+def enqueue_flow_event(*, flow_id: int, status: str) -> None:
+    """A flow's status was just written: tell the technical accounts of its structure (the one that
+    sent it and the others of the structure) through their webhooks."""
+    from openchorus.flows.models import Flow
+
+    flow = Flow.objects.filter(pk=flow_id).values("number", "structure_id", "filename", "syntax").first()
+    if flow is None:
+        return
+    accounts = TechnicalAccount.objects.live().filter(structure_id=flow["structure_id"]).filter(_listening())
+    for account in accounts:
+        event_enqueue(
+            account=account,
+            event_type=FLOW_STATUS_CHANGED,
+            data={
+                "numeroFluxDepot": flow["number"],
+                "nomFichier": flow["filename"],
+                "syntaxeFlux": flow["syntax"],
+                "etatCourantFlux": status,
+                "dateHeureEtatCourantFlux": _iso(timezone.now()),
             },
         )
 

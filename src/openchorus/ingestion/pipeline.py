@@ -83,6 +83,10 @@ class DepositOutcome:
     invoice: Invoice | None = None
     refused_at: str = ""  # the step that refused the file, "" when it passed
     findings: list[Finding] = field(default_factory=list)
+    # What the file was read to be, when it could be read (a flow's report names refused invoices).
+    number: str = ""
+    supplier_identifier: str = ""
+    recipient_identifier: str = ""
 
     @property
     def accepted(self) -> bool:
@@ -107,6 +111,7 @@ def _from_dict(issue: dict[str, str]) -> Finding:
         issue.get("fix_fr", ""),
         issue.get("fix_en", ""),
         issue.get("bt", ""),
+        issue.get("location", ""),
     )
 
 
@@ -199,6 +204,36 @@ def detect(data: bytes, filename: str) -> Syntax:
             )
         ],
     )
+
+
+def expected(syntax: Syntax, syntaxes: frozenset[str], filename: str) -> None:
+    """A file of another syntax than its flow declares is refused."""
+    found = STRUCTURED.get(syntax, SourceSyntax.PDF)
+    if found in syntaxes:
+        return
+    names = ", ".join(sorted(str(SourceSyntax(s).label) for s in syntaxes))
+    raise Refused(
+        "detect",
+        [
+            _fatal(
+                "FLUX-SYNTAXE",
+                f"Le fichier « {filename} » est au format {SourceSyntax(found).label}, alors que le flux "
+                f"est déclaré au format {names}.",
+                f'The file "{filename}" is {SourceSyntax(found).label}, while the flow is declared as {names}.',
+                "Déclarez la syntaxe du flux qui correspond à ses factures, ou séparez les formats en plusieurs flux.",
+                "Declare the flow syntax its invoices are in, or send each format in its own flow.",
+            )
+        ],
+    )
+
+
+def _supplier_identifier(result: einvoice.ReadResult) -> str:
+    seller = result.invoice.seller
+    for identifier in (seller.legal_registration, *seller.identifiers):
+        value = getattr(identifier, "value", identifier)
+        if value:
+            return str(value)
+    return ""
 
 
 def read_structured(data: bytes) -> einvoice.ReadResult:
@@ -456,41 +491,71 @@ def _recipient_named(findings: list[Finding]) -> bool:
     return any(f.fatal and f.field == "recipient_identifier" for f in findings)
 
 
-def deposit(
+@dataclass
+class Examined:
+    """A file read and judged, before anything is written (the CPU part of the pipeline)."""
+
+    outcome: DepositOutcome
+    values: RecordValues | None = None
+    syntax: Syntax | None = None
+    xml: bytes | None = None
+    reading: dict[str, Any] = field(default_factory=dict)
+    text: str = ""
+
+    @property
+    def structured(self) -> bool:
+        return self.syntax in STRUCTURED
+
+
+def examine(*, data: bytes, filename: str, syntaxes: frozenset[str] | None = None) -> Examined:
+    """preflight → detect → read → validate: writes nothing and needs no transaction, so that a
+    worker does this CPU work while others write. `syntaxes` (an EDI flow's) are the source
+    syntaxes accepted: another one is refused at detection."""
+    examined = Examined(DepositOutcome(filename=filename))
+    outcome = examined.outcome
+    try:
+        preflight(data, filename)
+        syntax = examined.syntax = detect(data, filename)
+        if syntaxes is not None:
+            expected(syntax, syntaxes, filename)
+        if syntax in STRUCTURED:
+            result = read_structured(data)
+            values = record_from_document(result.invoice)
+            outcome.number = str(values.header.get("number") or "")
+            outcome.recipient_identifier = str(values.header.get("recipient_identifier") or "")
+            outcome.supplier_identifier = _supplier_identifier(result)
+            widths(values)
+            outcome.findings = validate(result)
+            examined.xml = data if syntax != Syntax.FACTURX else result.xml
+        else:
+            values, examined.reading, examined.text = read_pdf(data)
+            widths(values)
+            outcome.findings = [_from_dict(warning) for warning in examined.reading.get("warnings", [])]
+        examined.values = values
+    except Refused as refusal:
+        outcome.refused_at, outcome.findings = refusal.step, refusal.findings
+    return examined
+
+
+def record(
+    examined: Examined,
     *,
     actor,
     supplier: Structure,
     data: bytes,
-    filename: str,
-    channel: str = Channel.PORTAL_DEPOSIT,
-    submit: bool = False,
-    supplier_service: StructureService | None = None,
+    channel: str,
+    submit: bool,
+    supplier_service: StructureService | None,
+    recipients: dict | None = None,
 ) -> DepositOutcome:
-    """Run one file through the pipeline; nothing is created when a step refuses it."""
-    outcome = DepositOutcome(filename=filename)
+    """duplicates → resolve recipient → persist → route, in one transaction; nothing is created
+    when a step refuses. `recipients` may cache the recipient resolution across the files of a
+    batch (identifier, service code → structure, service)."""
+    outcome, values = examined.outcome, examined.values
+    if outcome.refused_at or values is None:
+        return _refused(outcome)
+    structured, reading = examined.structured, examined.reading
     try:
-        supplier_service = sender_service(actor, supplier, supplier_service)
-    except ApplicationError as error:
-        outcome.refused_at = "rights"
-        outcome.findings = [_fatal("DEPOT-DROITS", str(error.message), str(error.message))]
-        return outcome
-    try:
-        preflight(data, filename)
-        syntax = detect(data, filename)
-        structured = syntax in STRUCTURED
-        if structured:
-            result = read_structured(data)
-            values = record_from_document(result.invoice)
-            widths(values)
-            outcome.findings = validate(result)
-            reading: dict[str, Any] = {}
-            text = ""
-            xml: bytes | None = data if syntax != Syntax.FACTURX else result.xml
-        else:
-            values, reading, text = read_pdf(data)
-            xml = None
-            widths(values)
-            outcome.findings = [_from_dict(warning) for warning in reading.get("warnings", [])]
         with transaction.atomic():
             probe = Invoice(
                 supplier=supplier,
@@ -503,24 +568,28 @@ def deposit(
             probe.recipient_identifier = values.header.get("recipient_identifier") or ""
             probe.service_code = values.header.get("service_code") or ""
             probe.engagement_number = values.header.get("engagement_number") or ""
-            probe.recipient, probe.recipient_service = resolve_recipient(
-                probe.recipient_identifier, probe.service_code
-            )
+            key = (probe.recipient_identifier, probe.service_code)
+            if recipients is not None and key in recipients:
+                probe.recipient, probe.recipient_service = recipients[key]
+            else:
+                probe.recipient, probe.recipient_service = resolve_recipient(*key)
+                if recipients is not None:
+                    recipients[key] = (probe.recipient, probe.recipient_service)
             routing = [*supplier_findings(probe), *recipient_findings(probe)]
             if submit and structured and any(f.fatal for f in routing):
                 raise Refused("recipient", routing)
-            if _recipient_named(routing) and text:
-                reading["suggestions"] = suggestions(text)
+            if _recipient_named(routing) and examined.text:
+                reading["suggestions"] = suggestions(examined.text)
             invoice = persist(
                 actor=actor,
                 supplier=supplier,
                 supplier_service=supplier_service,
                 channel=channel,
                 values=values,
-                source_syntax=STRUCTURED.get(syntax, SourceSyntax.PDF),
+                source_syntax=STRUCTURED.get(examined.syntax, SourceSyntax.PDF),
                 data=data,
-                filename=filename,
-                xml=xml,
+                filename=outcome.filename,
+                xml=examined.xml,
                 reading=reading,
                 recipient=probe.recipient,
                 recipient_service=probe.recipient_service,
@@ -546,11 +615,45 @@ def deposit(
                 issue_date=values.header.get("issue_date"),
             )
         ) or [_fatal("INV-5-DOUBLON", "Numéro de facture déjà utilisé.", "Invoice number already used.")]
+    return _refused(outcome)
+
+
+def _refused(outcome: DepositOutcome) -> DepositOutcome:
     if outcome.invoice is None:
         outcome.findings = outcome.findings or [
             _fatal("DEPOT-REFUS", "Le fichier est refusé.", "The file is refused.")
         ]
     return outcome
+
+
+def deposit(
+    *,
+    actor,
+    supplier: Structure,
+    data: bytes,
+    filename: str,
+    channel: str = Channel.PORTAL_DEPOSIT,
+    submit: bool = False,
+    supplier_service: StructureService | None = None,
+    syntaxes: frozenset[str] | None = None,
+) -> DepositOutcome:
+    """Run one file through the pipeline; nothing is created when a step refuses it."""
+    try:
+        supplier_service = sender_service(actor, supplier, supplier_service)
+    except ApplicationError as error:
+        outcome = DepositOutcome(filename=filename, refused_at="rights")
+        outcome.findings = [_fatal("DEPOT-DROITS", str(error.message), str(error.message))]
+        return outcome
+    examined = examine(data=data, filename=filename, syntaxes=syntaxes)
+    return record(
+        examined,
+        actor=actor,
+        supplier=supplier,
+        data=data,
+        channel=channel,
+        submit=submit,
+        supplier_service=supplier_service,
+    )
 
 
 def deposit_batch(

@@ -40,6 +40,7 @@ class Finding:
     fix_fr: str = ""
     fix_en: str = ""
     bt: str = ""
+    location: str = ""  # the XPath in the file, when the finding comes from a file
 
     @property
     def fatal(self) -> bool:
@@ -63,6 +64,7 @@ class Finding:
             "message_en": self.message_en,
             "fix_fr": self.fix_fr,
             "fix_en": self.fix_en,
+            "location": self.location,
         }
 
 
@@ -126,6 +128,7 @@ def from_issue(issue: Issue, *, located: bool = True) -> Finding:
         issue.fix_fr,
         issue.fix_en,
         issue.bt,
+        issue.location or "",
     )
 
 

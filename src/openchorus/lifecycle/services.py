@@ -8,6 +8,10 @@ the audit event (with the hashes of the invoice's files) and the notifications, 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -243,11 +247,28 @@ def _notify_recipients(invoice: Invoice) -> None:
     transaction.on_commit(lambda: invoice_notify.enqueue(invoice_id=pk, target=status, recipients_only=True))
 
 
+_grouped = ContextVar("feed_notifications_grouped", default=False)
+
+
+@contextmanager
+def feed_notifications_grouped() -> Iterator[None]:
+    """Within this block, status changes queue no feed notification of their own: the caller tells
+    the people concerned once for the lot (an EDI flow of 10,000 invoices makes one feed event per
+    person, not 10,000). Webhooks still go per invoice."""
+    token = _grouped.set(True)
+    try:
+        yield
+    finally:
+        _grouped.reset(token)
+
+
 def _notify(invoice: Invoice, target: str) -> None:
     """Who is told is worked out by a task once the change is committed (`lifecycle.tasks`), so a
-    transition costs the request one queued row, not the lookups of everyone concerned."""
+    transition costs the request one queued row, not the lookups of everyone concerned. Nobody is
+    told of Déposée (the invoice is on its way to Mise à disposition)."""
     pk, status = invoice.pk, str(target)
-    transaction.on_commit(lambda: invoice_notify.enqueue(invoice_id=pk, target=status))
+    if target != InvoiceStatus.DEPOSITED and not _grouped.get():
+        transaction.on_commit(lambda: invoice_notify.enqueue(invoice_id=pk, target=status))
     from openchorus.connections.webhooks import enqueue_invoice_event  # BYD-3 webhooks
 
     enqueue_invoice_event(invoice, target)

@@ -54,3 +54,14 @@ class FeedEventKind(models.TextChoices):
         "FACTURE_A_TRAITER",
         _("Nouvelle facture %(number)s de %(supplier)s à traiter dans « Factures reçues »."),
     )
+    INVOICES_TO_PROCESS = (
+        "FACTURES_A_TRAITER",
+        _("%(count)s nouvelles factures de %(supplier)s à traiter dans « Factures reçues » (flux %(flow)s)."),
+    )
+    FLOW_CONCLUDED = (
+        "FLUX_TRAITE",
+        _(
+            "Flux %(number)s (%(filename)s) traité : %(status)s, %(integrated)s facture(s) intégrée(s), "
+            "%(rejected)s rejetée(s)."
+        ),
+    )

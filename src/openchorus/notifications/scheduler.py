@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_tasks.base import Task
 
 from openchorus.connections.tasks import webhooks_retry
+from openchorus.flows import tasks as flow_tasks
 from openchorus.notifications import digests, tasks
 from openchorus.notifications.models import ScheduledRun
 
@@ -40,6 +41,10 @@ class PeriodicTask:
     period: Callable[[datetime], str | None]  # local time → key of the run due, or None
 
 
+def every_minute(local: datetime) -> str:
+    return f"{local:%Y-%m-%dT%H:%M}"
+
+
 def every_five_minutes(local: datetime) -> str:
     return f"{local:%Y-%m-%dT%H}:{local.minute // 5 * 5:02d}"
 
@@ -47,6 +52,9 @@ def every_five_minutes(local: datetime) -> str:
 PERIODIC_TASKS = [
     PeriodicTask("digest", tasks.digests_send, digest_period),
     PeriodicTask("webhooks-retry", webhooks_retry, every_five_minutes),
+    PeriodicTask("flows-folders", flow_tasks.flows_folders_scan, every_minute),
+    PeriodicTask("flows-resume", flow_tasks.flows_stale_resume, every_five_minutes),
+    PeriodicTask("flows-returns", flow_tasks.flows_returns_write, every_five_minutes),
 ]
 KEEP_RUNS = timedelta(days=30)  # claimed runs older than this are forgotten
 

@@ -99,4 +99,6 @@ urlpatterns = [
     path("", include("openchorus.portal.urls_invoices_received")),
     # Raccordements: technical accounts of the API (RAC-1)
     path("", include("openchorus.portal.urls_connections")),
+    # Suivi des flux and Rejets EDI (RAC-3)
+    path("", include("openchorus.portal.urls_flows")),
 ]

@@ -360,6 +360,8 @@ class TechnicalActor:
     is_staff: bool = False
     is_superuser: bool = False
     pk: None = None  # not a user: the audit trail records it by its label (`email`)
+    # Its user record for "created by" columns, when already loaded (a flow's worker loads it once).
+    user: object = field(default=None, compare=False, repr=False)
 
     @property
     def email(self) -> str:
@@ -396,3 +398,32 @@ def technical_account_may_list_members(actor, structure: Structure) -> bool:
     if getattr(actor, "is_technical_account", False):
         return actor.structure_id == structure.pk
     return can(actor, "view_members", structure)
+
+
+# --- EDI flows (RAC-3) ----------------------------------------------------------------------------
+# A flow belongs to the structure that sent it, not to one of its services. "Suivi des flux" shows
+# it to whoever holds that space on the whole structure (its managers, once the space is opened;
+# users habilitated on it without a service): a habilitation bound to one service does not widen to
+# the structure's flows. A technical account sees the flows of its own structure, the space opened
+# or not: it is how its system reads the compte-rendu of what it deposited (consulterCR).
+
+
+def flows_scope(user) -> Q:
+    """A filter on `Flow` selecting the flows a user (or technical account) may see."""
+    if getattr(user, "is_technical_account", False):
+        return Q(structure_id=user.structure_id)
+    ids = [
+        sid
+        for sid, rights in rights_for(user).items()
+        if (grant := rights.spaces.get(Space.FLOW_MONITORING)) is not None and grant.services is None
+    ]
+    return Q(structure_id__in=ids) if ids else Q(pk__in=[])
+
+
+def flow_visible(user, flow) -> bool:
+    """Whether a user (or technical account) may see one flow, its items and its compte-rendu."""
+    if getattr(user, "is_technical_account", False):
+        return flow.structure_id == user.structure_id
+    rights = rights_for(user, [flow.structure_id]).get(flow.structure_id)
+    grant = rights.spaces.get(Space.FLOW_MONITORING) if rights else None
+    return grant is not None and grant.services is None

@@ -51,6 +51,7 @@ from openchorus.connections.services_api import (
     idempotent_run,
 )
 from openchorus.core.storage import stored_file_read
+from openchorus.flows.models import FlowItem
 from openchorus.ingestion.pipeline import deposit
 from openchorus.invoices import selectors
 from openchorus.invoices.checks import Finding
@@ -944,8 +945,15 @@ def _page_answer(queryset: QuerySet[Invoice], paging: PagingIn | None, maximum: 
         ordered = queryset.order_by(*order_by(paging, SORT_INVOICES, "submitted_at"))
     else:  # the newest deposits first
         ordered = queryset.order_by("-submitted_at", "-pk")
-    rows = [_row(invoice) for invoice in page.slice(ordered)] if page.offset < total else []
-    rows = rows[: max(total - page.offset, 0)]
+    invoices = list(page.slice(ordered)) if page.offset < total else []
+    invoices = invoices[: max(total - page.offset, 0)]
+    edi = [invoice.pk for invoice in invoices if invoice.channel == Channel.EDI]
+    flows = (
+        dict(FlowItem.objects.filter(invoice_id__in=edi).values_list("invoice_id", "flow__number"))
+        if edi
+        else {}
+    )
+    rows = [_row(invoice) | {"numero_flux_depot": flows.get(invoice.pk)} for invoice in invoices]
     answer = envelope.ok if page.total else envelope.no_result
     return answer(parametres_retour=page.parametres_retour(), liste_factures=rows)
 
@@ -1046,7 +1054,12 @@ def rechercher_fournisseur(request, body: RechercherFactureFournisseurIn):
                     "PORTAIL_PDF": Channel.PORTAL_DEPOSIT}  # fmt: skip
         q &= Q(channel=channels.get(mode, Channel.EDI))
     if body.numero_flux_depot:
-        q &= Q(pk__in=[])  # EDI flows are not deposited through this API yet: no invoice has a flow number
+        # The invoices a flow integrated (S3 maps numeroFacture → identifiantFactureCPP this way);
+        # `query` already keeps only the structure's own invoices.
+        flow_items = FlowItem.objects.filter(
+            flow__number=body.numero_flux_depot.strip(), invoice__isnull=False
+        )
+        q &= Q(pk__in=flow_items.values("invoice_id"))
     paging = body.recherche_facture_par_fournisseur
     return _page_answer(query.filter(q), paging, paging.nb_resultats_maximum if paging else None)
 

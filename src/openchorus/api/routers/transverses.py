@@ -14,7 +14,7 @@ import pycountry
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 
 from openchorus.api import envelope, references
 from openchorus.api.routing import CproRouter
@@ -28,6 +28,8 @@ from openchorus.api.schemas import (
     page_of,
 )
 from openchorus.directory.selectors import CANDIDATE_LIMIT, directory_export_lines, directory_search
+from openchorus.lifecycle.statuses import InvoiceStatus
+from openchorus.lifecycle.transitions import Party, targets_from
 from openchorus.structures import access
 from openchorus.structures.enums import Space
 from openchorus.structures.models import Structure
@@ -261,6 +263,67 @@ class FormatsFluxOut(CproOut):
 @router.post("recuperer/formatflux", response=FormatsFluxOut, operation_id="recupererFormatFlux")
 def formats_flux(request, body: CodeLangueIn):
     return envelope.ok(liste_format_flux=[{"format_flux": syntax} for syntax in references.FORMATS_FLUX])
+
+
+# --- recuperer/etats/traitement: what a recipient may do from a status -----------------------------
+
+
+class EtatsTraitementIn(CproIn):
+    statut_courant: str = Field(
+        "",
+        validation_alias=AliasChoices(
+            "statutCourant", "statut", "statutFacture", "etatCourant", "statut_courant"
+        ),
+        description="Statut courant de la facture (MISE_A_DISPOSITION…), en majuscules ou non",
+    )
+
+    @field_validator("statut_courant", mode="before")
+    @classmethod
+    def _code(cls, value):
+        # Some clients send the status as the one item of a list, or as `{code}` of another answer.
+        if isinstance(value, list) and len(value) == 1:
+            value = value[0]
+        if isinstance(value, dict):
+            value = value.get("code") or value.get("statutCourant") or ""
+        return value
+
+
+class StatutPossible(CproSchema):
+    statut_possible_pour_traitement: str
+
+
+class EtatsTraitementOut(CproOut):
+    liste_statuts_possibles_pour_traitement: list[StatutPossible] = []
+
+
+@router.post(
+    "recuperer/etats/traitement",
+    response=EtatsTraitementOut,
+    operation_id="recupererEtatsPossiblesPourTraitement",
+)
+def etats_traitement(request, body: EtatsTraitementIn):
+    """Les statuts qu'un destinataire peut donner (traiter/recue) à une facture dans le statut
+    `statutCourant`, lus dans la table des transitions du cycle de vie. Aucun (statut final, ou
+    statut où la main est au fournisseur) : codeRetour 20000."""
+    code = body.statut_courant.strip().upper()
+    code = InvoiceStatus.DRAFT.value if code == "INTERPRETEE_OCR" else code
+    if code not in InvoiceStatus.values:
+        known = ", ".join(InvoiceStatus.values)
+        message = (
+            _("statutCourant « %(code)s » inconnu : %(known)s.")
+            % {"code": body.statut_courant, "known": known}
+            if code
+            else _("statutCourant est obligatoire.")
+        )
+        raise envelope.CproError(
+            message,
+            code=envelope.BAD_REQUEST,
+            extra={"erreurs": [{"champ": "statutCourant", "message": known}]},
+        )
+    rows = [
+        {"statut_possible_pour_traitement": target.value} for target in targets_from(code, Party.RECIPIENT)
+    ]
+    return (envelope.ok if rows else envelope.no_result)(liste_statuts_possibles_pour_traitement=rows)
 
 
 # --- the technical account's structures and bank details ------------------------------------------
