@@ -4,6 +4,7 @@ flow consulter/retours — credentials, tenants, bodies, missing objects and hap
 from __future__ import annotations
 
 import base64
+import hashlib
 
 import pytest
 
@@ -82,7 +83,10 @@ def test_a_mixed_flow_then_its_reports_with_every_error_located(
     report = call("transverses/v1/consulterCR", {"numeroFluxDepot": number}, tenant=supplier).json()
     assert report["etatCourantFlux"] == FlowStatus.PARTIAL
     assert report["nomFichierFlux"] == "lot.tar.gz" and report["designationPartenaire"]
-    assert base64.b64decode(report["fichierCR"]).startswith(b"%PDF-")
+    pdf = base64.b64decode(report["fichierCR"])
+    assert pdf.startswith(b"%PDF-")
+    # Rendered once when the flow concluded, then read back (integrators poll consulterCR).
+    assert hashlib.sha256(pdf).hexdigest() == Flow.objects.get(number=number).report_files["fr"]
 
     detail = call("transverses/v1/consulterCRDetaille", {"numeroFluxDepot": number}, tenant=supplier).json()
     assert detail["etatCourantDepotFlux"] == "IN_INTEGRE_PARTIEL"
@@ -127,7 +131,7 @@ def test_a_garbage_flow_is_rejected_and_said_so_in_the_technical_errors(
         "transverses/v1/consulterCRDetaille", {"numeroFluxDepot": answer["numeroFluxDepot"]}, tenant=supplier
     ).json()
     assert detail["etatCourantDepotFlux"] == "IN_REJETE"
-    assert [e["codeErreur"] for e in detail["listeErreurTechnique"]] == ["FLUX-XML"]
+    assert [e["codeErreur"] for e in detail["listeErreurTechnique"]] == ["FLUX-FORMAT"]
     assert detail["listeErreurTechnique"][0]["natureErreur"] == "FLUX"
 
 

@@ -45,17 +45,31 @@ CHECKS = [
 ]
 
 
+class _InTransactionApp:
+    """Django's WSGI handler, used inside the test's transaction: like the test client, it must not
+    close the connection at the start and end of each request (on PostgreSQL that would end the
+    test's transaction). Disconnected again at every call: the test client, used by the fixtures,
+    connects `close_old_connections` back after each of its own requests."""
+
+    def __init__(self) -> None:
+        self.handler = WSGIHandler()
+
+    def __call__(self, environ, start_response):
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        return self.handler(environ, start_response)
+
+
 @pytest.fixture
 def in_process_app(db):
-    """Django's WSGI handler, used inside the test's transaction: like the test client, it must not
-    close the connection at the end of each request (that would end the test's transaction)."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
     try:
-        yield WSGIHandler()
+        yield _APP
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
+
+
+_APP = _InTransactionApp()
 
 
 @pytest.fixture

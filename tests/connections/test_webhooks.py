@@ -68,6 +68,7 @@ def receiver():
 @pytest.fixture(autouse=True)
 def _http_allowed(settings):
     settings.OPENCHORUS_WEBHOOK_ALLOW_HTTP = True
+    settings.OPENCHORUS_WEBHOOK_ALLOW_PRIVATE = True  # the test receiver listens on 127.0.0.1
 
 
 @pytest.fixture
@@ -303,3 +304,44 @@ def test_invalid_url_is_refused_on_the_page(client, world, settings):
     )
     assert response.status_code == 400
     assert not world["recipient"].webhooks.exists()
+
+
+# --- no SSRF into the platform's network ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1/hook",
+        "https://10.1.2.3/hook",
+        "https://192.168.0.10:8443/hook",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://[::1]/hook",
+        "https://localhost/hook",
+        "https://admin.localhost/hook",
+    ],
+)
+def test_an_internal_address_is_refused_when_added(world, settings, url):
+    from openchorus.core.errors import ApplicationError
+
+    settings.OPENCHORUS_WEBHOOK_ALLOW_PRIVATE = False
+    with pytest.raises(ApplicationError) as refused:
+        webhooks.webhook_add(actor=None, account=world["recipient"], url=url)
+    assert "interne" in str(refused.value.message)
+    assert not world["recipient"].webhooks.exists()
+
+
+def test_a_name_resolving_inside_the_network_is_refused_at_each_connection(
+    world, receiver, settings, django_capture_on_commit_callbacks
+):
+    """Registered while allowed (or resolving elsewhere then), the host now leads inside: the
+    connection is refused after resolution, on the address actually used, and nothing is sent."""
+    webhooks.webhook_add(
+        actor=None, account=world["recipient"], url=receiver.url.replace("127.0.0.1", "localhost")
+    )
+    settings.OPENCHORUS_WEBHOOK_ALLOW_PRIVATE = False
+    with django_capture_on_commit_callbacks(execute=True):
+        sent(world["s"])
+    assert receiver.requests == []
+    attempt = WebhookAttempt.objects.first()
+    assert attempt.status_code is None and "adresse interne" in attempt.error

@@ -110,12 +110,13 @@ def test_all_invalid_flow_is_rejected(django_capture_on_commit_callbacks):
 @pytest.mark.parametrize(
     ("data", "rule"),
     [
-        (b"\x00\x01 not a flow at all", "FLUX-XML"),
+        (b"\x00\x01 not a flow at all", "FLUX-FORMAT"),
+        (b"<Lot><Autre>", "FLUX-XML"),
         (b"<?xml version='1.0'?><Lot><Autre/></Lot>", "FLUX-CONTENU"),
         (b"\x1f\x8b\x08 broken gzip", "FLUX-ARCHIVE"),
         (b"PK\x03\x04 broken zip", "FLUX-ARCHIVE"),
     ],
-    ids=["garbage", "other-xml", "broken-targz", "broken-zip"],
+    ids=["garbage", "broken-xml", "other-xml", "broken-targz", "broken-zip"],
 )
 def test_garbage_flow_is_rejected_with_a_clear_reason(data, rule, django_capture_on_commit_callbacks):
     s = setting()

@@ -226,6 +226,10 @@ OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"  # noqa: S1
 OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"  # noqa: S105
 OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
 OPENCHORUS_API_PASSWORD_DAYS = env_int("OPENCHORUS_API_PASSWORD_DAYS", 365)
+# Webhooks (BYD-3): plain http and addresses inside the platform's network (loopback, private,
+# link-local: an SSRF door) are for development only.
+OPENCHORUS_WEBHOOK_ALLOW_HTTP = env_bool("OPENCHORUS_WEBHOOK_ALLOW_HTTP", DEBUG)
+OPENCHORUS_WEBHOOK_ALLOW_PRIVATE = env_bool("OPENCHORUS_WEBHOOK_ALLOW_PRIVATE", DEBUG)
 
 # --- Notifications (LIF-7): the periodic digest e-mails, sent by the scheduler -----------------
 DIGEST_HOUR = env_int("OPENCHORUS_DIGEST_HOUR", 7)  # Europe/Paris

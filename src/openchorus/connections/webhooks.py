@@ -21,9 +21,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
+import ipaddress
 import json
 import logging
 import secrets
+import socket
+import ssl
 import time
 import urllib.error
 import urllib.request
@@ -90,13 +94,67 @@ def _http_allowed() -> bool:
     return bool(getattr(settings, "OPENCHORUS_WEBHOOK_ALLOW_HTTP", settings.DEBUG))
 
 
+def _private_allowed() -> bool:
+    """Whether webhooks may reach loopback, private or link-local addresses (development and tests
+    only: in production that would let anyone with a technical account probe the internal network)."""
+    return bool(getattr(settings, "OPENCHORUS_WEBHOOK_ALLOW_PRIVATE", settings.DEBUG))
+
+
+class InternalAddress(OSError):
+    """The webhook's host is (or resolves to) an address inside the platform's network."""
+
+
+def _internal(address: str) -> bool:
+    try:
+        return not ipaddress.ip_address(address.split("%", 1)[0]).is_global
+    except ValueError:
+        return False  # a name: resolved and checked when delivering
+
+
+def public_address(host: str, port: int) -> tuple:
+    """The socket address to connect to for `host`: the first it resolves to, provided none is
+    internal. Checked at each connection (not only when the URL was registered), on the address
+    actually used, so a name that later resolves inside the network is refused too."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    if not _private_allowed() and any(_internal(str(info[4][0])) for info in infos):
+        raise InternalAddress(f"adresse interne refusée : {host}")
+    return infos[0][4]
+
+
+class _GuardedHTTPConnection(http.client.HTTPConnection):
+    def connect(self) -> None:
+        self.sock = socket.create_connection(public_address(self.host, self.port)[:2], self.timeout)
+
+
+class _GuardedHTTPSConnection(http.client.HTTPSConnection):
+    def connect(self) -> None:
+        sock = socket.create_connection(public_address(self.host, self.port)[:2], self.timeout)
+        self.sock = ssl.create_default_context().wrap_socket(sock, server_hostname=self.host)
+
+
+class _GuardedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_GuardedHTTPConnection, req)
+
+
+class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_GuardedHTTPSConnection, req)
+
+
 def url_check(url: str) -> str:
-    """A URL the platform may POST to: absolute, https (http only where allowed), no credentials."""
+    """A URL the platform may POST to: absolute, https (http only where allowed), no credentials,
+    not an address of the platform's own network."""
     url = (url or "").strip()
     parts = urlsplit(url)
     schemes = ("https", "http") if _http_allowed() else ("https",)
     if parts.scheme not in schemes or not parts.hostname:
         raise ApplicationError(_("Indiquez une adresse complète en https://…"), field="url")
+    host = parts.hostname.lower()
+    if not _private_allowed() and (_internal(host) or host == "localhost" or host.endswith(".localhost")):
+        raise ApplicationError(
+            _("Cette adresse est interne : indiquez l'adresse publique de votre système."), field="url"
+        )
     if parts.username or parts.password:
         raise ApplicationError(
             _("L'adresse ne doit pas contenir d'identifiant ni de mot de passe : la signature suffit."),
@@ -365,7 +423,9 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # a redirect is an answer like any other non-2xx: logged, retried
 
 
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+_OPENER = urllib.request.build_opener(
+    urllib.request.ProxyHandler({}), _NoRedirect(), _GuardedHTTPHandler(), _GuardedHTTPSHandler()
+)
 
 
 def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:

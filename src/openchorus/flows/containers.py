@@ -186,6 +186,12 @@ def unpack(data: bytes, filename: str) -> Iterator[Member]:
     elif kind == "pdf":
         budget.take(filename, len(data))
         members = iter([Member(filename, data)])
+    elif data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] != b"<":
+        raise FlowContentError(
+            "FLUX-FORMAT",
+            f"Le fichier « {filename} » n'est ni une facture XML, ni un PDF, ni une archive ZIP ou tar.gz.",
+            f'The file "{filename}" is neither an XML invoice, nor a PDF, nor a ZIP or tar.gz archive.',
+        )
     else:
         members = _xml_members(data, filename, budget)
     empty = True

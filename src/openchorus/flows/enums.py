@@ -36,6 +36,15 @@ class FlowSyntax(models.TextChoices):
     E2_CII_MIN = "IN_DP_E2_CII_MIN_16B", _("E2 — CII minimal et PDF")
 
 
+# How a table names a syntax where the full code does not fit.
+SYNTAX_SHORT: dict[str, str] = {
+    FlowSyntax.E1_UBL: "E1 UBL",
+    FlowSyntax.E1_CII: "E1 CII",
+    FlowSyntax.E2_FACTURX: "E2 Factur-X",
+    FlowSyntax.E2_UBL_MIN: "E2 UBL min.",
+    FlowSyntax.E2_CII_MIN: "E2 CII min.",
+}
+
 # The syntax of each invoice a flow of that syntax may carry.
 SYNTAX_FAMILY: dict[str, frozenset[str]] = {
     FlowSyntax.E1_UBL: frozenset({SourceSyntax.UBL}),
@@ -49,6 +58,9 @@ SYNTAX_FAMILY: dict[str, frozenset[str]] = {
 class FlowChannel(models.TextChoices):
     API = "API", _("API (deposer/flux)")
     FOLDER = "DEPOT_REPERTOIRE", _("Répertoire de dépôt (EDI)")
+
+
+CHANNEL_SHORT: dict[str, str] = {FlowChannel.API: "API", FlowChannel.FOLDER: "EDI"}
 
 
 class ItemOutcome(models.TextChoices):

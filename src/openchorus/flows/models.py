@@ -44,6 +44,8 @@ class Flow(TimeStampedModel):
     # Last sign of life of the worker processing it: a stale one is taken over (tasks.flows_resume).
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # The compte-rendu PDF of a concluded flow, rendered once per language: {"fr": sha256, …}.
+    report_files = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("flux")
@@ -63,6 +65,18 @@ class Flow(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def syntax_short(self) -> str:
+        from openchorus.flows.enums import SYNTAX_SHORT
+
+        return SYNTAX_SHORT.get(self.syntax, self.syntax)
+
+    @property
+    def channel_short(self) -> str:
+        from openchorus.flows.enums import CHANNEL_SHORT
+
+        return CHANNEL_SHORT.get(self.channel, self.channel)
 
     @property
     def is_final(self) -> bool:

@@ -181,3 +181,28 @@ def flow_report_pdf(flow: Flow, lang: str = "fr") -> bytes:
         pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
         gc.collect()
     return pdf
+
+
+def flow_report_pdf_kept(flow: Flow, lang: str = "fr") -> bytes:
+    """The compte-rendu PDF, rendered once per language when the flow is concluded (it no longer
+    changes then) and read back afterwards: a 10,000-invoice report costs seconds of CPU, and
+    integrators poll consulterCR."""
+    from openchorus.core.models import StoredFile
+    from openchorus.core.storage import PDF, stored_file_put, stored_file_read
+
+    lang = "en" if lang == "en" else "fr"
+    if not flow.is_final:
+        return flow_report_pdf(flow, lang)
+    kept = (flow.report_files or {}).get(lang)
+    stored = StoredFile.objects.filter(sha256=kept).first() if kept else None
+    if stored is not None:
+        return stored_file_read(stored)
+    pdf = flow_report_pdf(flow, lang)
+    stored = stored_file_put(data=pdf, content_type=PDF)
+    files = {
+        **(Flow.objects.filter(pk=flow.pk).values_list("report_files", flat=True).first() or {}),
+        lang: stored.sha256,
+    }
+    Flow.objects.filter(pk=flow.pk).update(report_files=files)
+    flow.report_files = files
+    return pdf

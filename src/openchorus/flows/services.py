@@ -470,9 +470,10 @@ def _conclude(flow_id: int, *, errors: list[dict] | None = None, incident: bool 
 
 
 def _concluded(flow_id: int) -> None:
-    from openchorus.flows.tasks import flow_notify
+    from openchorus.flows.tasks import flow_notify, flow_report_prepare
 
     flow_notify.enqueue(flow_id=flow_id)
+    flow_report_prepare.enqueue(flow_id=flow_id)
     flow = Flow.objects.select_related("account", "structure").get(pk=flow_id)
     if flow.channel == FlowChannel.FOLDER:
         _report_to_folder(flow_id)

@@ -43,3 +43,14 @@ def flows_returns_write() -> int:
 def flow_notify(*, flow_id: int) -> None:
     """Tell the people concerned once a flow is concluded (one feed event each, not one per invoice)."""
     services.flow_notify(flow_id)
+
+
+@task()
+def flow_report_prepare(*, flow_id: int) -> None:
+    """Render a concluded flow's compte-rendu PDF once, before anyone asks (consulterCR)."""
+    from openchorus.flows.models import Flow
+    from openchorus.flows.reports import flow_report_pdf_kept
+
+    flow = Flow.objects.filter(pk=flow_id).first()
+    if flow is not None and flow.is_final:
+        flow_report_pdf_kept(flow)

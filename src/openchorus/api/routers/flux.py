@@ -182,12 +182,12 @@ def _report_name(flow: Flow) -> str:
 @transverses_router.post("consulterCR", response=ConsulterCROut, operation_id="consulterCR")
 def consulter_cr(request, body: ConsulterCRIn):
     """L'état d'un flux déposé et, une fois traité, son compte-rendu PDF (fichierCR, base64)."""
-    from openchorus.flows.reports import flow_report_pdf
+    from openchorus.flows.reports import flow_report_pdf_kept
 
     flow = _flow(request, body.numero_flux_depot)
     report = None
     if flow.is_final:
-        report = base64.b64encode(flow_report_pdf(flow, lang=_language(request))).decode()
+        report = base64.b64encode(flow_report_pdf_kept(flow, lang=_language(request))).decode()
     return envelope.ok(
         numero_flux_depot=flow.number,
         date_depot_flux=flow.created_at,

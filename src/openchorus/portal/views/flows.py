@@ -108,7 +108,7 @@ def _visible_flow(request, flow_id: int):
 @require_GET
 def flow_report_pdf(request, flow_id: int):
     flow = _visible_flow(request, flow_id)
-    pdf = reports.flow_report_pdf(flow, lang=_language(request))
+    pdf = reports.flow_report_pdf_kept(flow, lang=_language(request))
     filename = _safe_filename(f"compte-rendu-{flow.number}.pdf", "compte-rendu.pdf")
     return FileResponse(
         io.BytesIO(pdf), as_attachment=True, filename=filename, content_type="application/pdf"
