@@ -40,6 +40,12 @@ class ReadResult:
     locations: Mapping[str, SourceLocation] = field(default_factory=dict)  # model path -> source
     issues: tuple[Issue, ...] = ()  # values that could not be read (bad dates, bad decimals)
     facturx: FacturXInfo | None = None
+    # The reader's index of the tree (child elements by Clark tag, `_source.index_children`). The
+    # rules walk the same tree: keeping the index keeps lxml's proxy of every element alive, so
+    # they do not build each proxy a second time.
+    children: Mapping[etree._Element, Mapping[str, list[etree._Element]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def location(self, model_path: str) -> str:
         """The source location of a model path ("lines[0].quantity"), or "" when unknown."""

@@ -20,6 +20,29 @@ _PATHS: dict[str, dict[str, tuple[str, ...]]] = {}
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
+_NO_CHILDREN: dict[str, list[etree._Element]] = {}  # shared by every leaf: read, never written
+
+
+def index_children(root: etree._Element) -> dict[etree._Element, dict[str, list[etree._Element]]]:
+    """The child elements of each element by Clark tag, in document order (elements without any
+    have no entry). One walk of the tree: cheaper than listing children element by element."""
+    index: dict[etree._Element, dict[str, list[etree._Element]]] = {}
+    for element in root.iter(etree.Element):
+        # The parent was walked first and is kept alive by the index: the same proxy comes back.
+        parent = element.getparent()
+        if parent is None:  # the root
+            continue
+        children = index.get(parent)
+        if children is None:
+            children = index[parent] = {}
+        found = children.get(element.tag)
+        if found is None:
+            children[element.tag] = [element]
+        else:
+            found.append(element)
+    return index
+
+
 class SourceLocation:
     """Where a business term was read: the element, its line and (computed on demand) its XPath."""
 
@@ -57,10 +80,11 @@ class Source:
     def __post_init__(self) -> None:
         ns_key = " ".join(f"{prefix}={uri}" for prefix, uri in sorted(self.ns.items()))
         self._paths = _PATHS.setdefault(ns_key, {})
+        self._index = index_children(self.root)
 
-    # `find` and `findall` are the readers' inner loop (a few hundred calls per invoice line): each
-    # element's children are indexed by tag once, and a path is resolved to Clark tags once per
-    # process, so a lookup is a couple of dictionary gets, without lxml's path compiler.
+    # `find` and `findall` are the readers' inner loop (a few hundred calls per invoice line): the
+    # children of every element are indexed by tag up front, and a path is resolved to Clark tags
+    # once per process, so a lookup is a couple of dictionary gets, without lxml's path compiler.
     def find(self, element: etree._Element | None, path: str) -> etree._Element | None:
         """First element at a child path like "cac:Party/cbc:Name"."""
         steps = self._paths.get(path) or self._steps(path)
@@ -68,18 +92,16 @@ class Source:
         for tag in steps:
             if element is None:
                 return None
-            children = index.get(element)
-            if children is None:
-                children = self._children(element)
-            found = children.get(tag)
+            found = index.get(element, _NO_CHILDREN).get(tag)
             element = found[0] if found else None
         return element
 
     def findall(self, element: etree._Element | None, path: str) -> list[etree._Element]:
         """All elements at a child path, in document order."""
         found = [element] if element is not None else []
+        index = self._index
         for tag in self._paths.get(path) or self._steps(path):
-            found = [child for parent in found for child in self._children(parent).get(tag, ())]
+            found = [child for parent in found for child in index.get(parent, _NO_CHILDREN).get(tag, ())]
         return found
 
     def findtext(self, element: etree._Element | None, path: str) -> str | None:
@@ -87,24 +109,14 @@ class Source:
         found = self.find(element, path)
         return None if found is None else (found.text or "")
 
-    def children(self, element: etree._Element) -> dict[str, list[etree._Element]]:
-        """The element's child elements by Clark tag, in document order (indexed once)."""
-        index = self._index.get(element)
-        return index if index is not None else self._children(element)
+    @property
+    def children_index(self) -> dict[etree._Element, dict[str, list[etree._Element]]]:
+        """The child elements of every element of the document (see `index_children`)."""
+        return self._index
 
-    def _children(self, element: etree._Element) -> dict[str, list[etree._Element]]:
-        index = self._index.get(element)
-        if index is None:
-            index = {}
-            for child_element in element.iterchildren(tag=etree.Element):
-                tag = child_element.tag
-                found = index.get(tag)
-                if found is None:
-                    index[tag] = [child_element]
-                else:
-                    found.append(child_element)
-            self._index[element] = index
-        return index
+    def children(self, element: etree._Element) -> dict[str, list[etree._Element]]:
+        """The element's child elements by Clark tag, in document order."""
+        return self._index.get(element, _NO_CHILDREN)
 
     def _steps(self, path: str) -> tuple[str, ...]:
         steps = tuple(

@@ -89,6 +89,7 @@ def read(root: etree._Element, xml: bytes = b"", syntax: Syntax = Syntax.CII) ->
         xml=xml,
         locations=src.locations,
         issues=tuple(src.issues),
+        children=src.children_index,
     )
 
 

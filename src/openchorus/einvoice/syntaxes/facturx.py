@@ -185,6 +185,7 @@ def read(pdf: bytes) -> ReadResult:
         xml=extracted.xml,
         locations=result.locations,
         issues=result.issues,
+        children=result.children,
         facturx=FacturXInfo(extracted.name, extracted.xmp_conformance_level, extracted.af_relationship),
     )
 

@@ -59,7 +59,7 @@ from ..model import (
     VatBreakdown,
 )
 from . import ReadResult
-from ._source import Source, child, fmt_decimal
+from ._source import _NO_CHILDREN, Source, child, fmt_decimal
 
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
@@ -95,7 +95,6 @@ _NOTE = _q("cbc:Note")
 _PERCENT = _q("cbc:Percent")
 _PRICE = _q("cac:Price")
 _PRICE_AMOUNT = _q("cbc:PriceAmount")
-_NO_CHILDREN: dict[str, list[etree._Element]] = {}
 
 
 # --- Reading ------------------------------------------------------------------------------------
@@ -123,6 +122,7 @@ def read(root: etree._Element, xml: bytes = b"") -> ReadResult:
         xml=xml,
         locations=src.locations,
         issues=tuple(src.issues),
+        children=src.children_index,
     )
 
 
