@@ -129,20 +129,20 @@ def test_flow_view_other_structure_is_none():
     assert selectors.flow_get_for_user(user=user, flow_id=flow.pk) is None
 
 
-def test_flow_steps_partial_flow_all_done_with_dates():
+def test_flow_steps_partial_flow_all_passed_with_dates():
     flow = flow_with_items(StructureFactory(), integrated=1, rejected=1)
     steps = selectors.flow_steps(flow)
     assert [s.status for s in steps] == [
         FlowStatus.RECEIVED, FlowStatus.QUEUED, FlowStatus.PROCESSING, FlowStatus.PARTIAL
     ]  # fmt: skip
-    assert all(s.state == "done" for s in steps)
+    assert all(s.state == "passed" for s in steps)
     assert steps[0].at == flow.created_at and steps[-1].at == flow.processed_at
 
 
 def test_flow_steps_processing_flow_current_step():
     flow = FlowFactory(status=FlowStatus.PROCESSING)
     states = [s.state for s in selectors.flow_steps(flow)]
-    assert states == ["done", "done", "current", "todo"]
+    assert states == ["passed", "passed", "current", "upcoming"]
 
 
 def test_flow_rejections_items_and_flows_newest_first():

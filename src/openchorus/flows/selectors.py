@@ -131,7 +131,7 @@ class FlowStep:
     status: str
     label: str
     at: datetime | None
-    state: str  # "done", "current", "todo"
+    state: str  # "passed", "current", "upcoming"
 
 
 _PATH = (FlowStatus.RECEIVED, FlowStatus.QUEUED, FlowStatus.PROCESSING)
@@ -144,7 +144,7 @@ def flow_steps(flow: Flow) -> list[FlowStep]:
     current = _PATH.index(flow.status) if final is None else len(_PATH)
     steps = []
     for index, status in enumerate(_PATH):
-        state = "done" if index < current else "current" if index == current else "todo"
+        state = "passed" if index < current else "current" if index == current else "upcoming"
         at = flow.created_at if index == 0 else (flow.status_at if index == current else None)
         steps.append(FlowStep(status, str(FlowStatus(status).label), at, state))
     shown_final = final or FlowStatus.INTEGRATED
@@ -153,7 +153,7 @@ def flow_steps(flow: Flow) -> list[FlowStep]:
             shown_final,
             str(FlowStatus(shown_final).label) if final else str(_("Traité")),
             (flow.processed_at or flow.status_at) if final else None,
-            "done" if final else "todo",
+            "passed" if final else "upcoming",
         )
     )
     return steps
