@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from openchorus.flows.enums import FlowStatus, ItemOutcome
 from openchorus.flows.models import Flow, FlowItem
 from openchorus.invoices.models import Invoice
-from openchorus.invoices.selectors import capped_count
+from openchorus.invoices.selectors import Page, capped_count
 from openchorus.structures import access
 
 PAGE_SIZE = 20
@@ -26,28 +26,6 @@ ITEMS_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 # What "Rejets EDI" lists as a flow: processed and refused, or stopped by an internal fault.
 REJECTED_FLOW_STATUSES = (FlowStatus.REJECTED, FlowStatus.INCIDENT)
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of a list: `count` is exact up to the count cap; past it, `count_capped` is true."""
-
-    items: list
-    page: int
-    page_size: int
-    has_next: bool
-    count: int
-    count_capped: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def last_page(self) -> int | None:
-        if self.count_capped:
-            return None
-        return max((self.count - 1) // self.page_size + 1, 1)
 
 
 def _page(queryset: QuerySet, *, page: int, page_size: int, count=None) -> Page:

@@ -124,7 +124,7 @@ def sent_invoices_suppliers(*, user) -> list[Structure]:
 
 
 @dataclass(frozen=True)
-class InvoicePage:
+class Page:
     """One page of a list: `count` is exact up to `COUNT_CAP`; past it, `count_capped` is true."""
 
     items: list[Invoice]
@@ -157,7 +157,7 @@ def capped_count(queryset: QuerySet, cap: int | None = None) -> tuple[int, bool]
     return (cap, True) if count > cap else (count, False)
 
 
-def _page(queryset: QuerySet[Invoice], *, page: int, page_size: int) -> InvoicePage:
+def _page(queryset: QuerySet[Invoice], *, page: int, page_size: int) -> Page:
     page = max(int(page), 1)
     page_size = min(max(int(page_size), 1), MAX_PAGE_SIZE)
     offset = (page - 1) * page_size
@@ -170,7 +170,7 @@ def _page(queryset: QuerySet[Invoice], *, page: int, page_size: int) -> InvoiceP
             count, capped = capped_count(queryset)
     else:
         count, capped = capped_count(queryset)
-    return InvoicePage(items, page, page_size, has_next, count, capped)
+    return Page(items, page, page_size, has_next, count, capped)
 
 
 # --- search -----------------------------------------------------------------------------------
@@ -296,7 +296,7 @@ def _searched(user, criteria: SearchCriteria) -> QuerySet[Invoice]:
 
 def sent_invoices_search(
     *, user, criteria: SearchCriteria | None = None, page: int = 1, page_size: int = PAGE_SIZE
-) -> InvoicePage:
+) -> Page:
     """One page of the user's sent invoices matching `criteria` (archives excluded)."""
     queryset = _searched(user, criteria or SearchCriteria())
     return _page(_list_related(queryset), page=page, page_size=page_size)
@@ -523,7 +523,7 @@ def sent_invoices_dashboard(*, user) -> Dashboard:
 # --- archives ---------------------------------------------------------------------------------
 
 
-def sent_invoices_archives(*, user, page: int = 1, page_size: int = PAGE_SIZE) -> InvoicePage:
+def sent_invoices_archives(*, user, page: int = 1, page_size: int = PAGE_SIZE) -> Page:
     """Invoices whose final status (rejected, payment ordered) was reached more than two years ago."""
     queryset = with_supplier_status(_sent_scope(user).filter(_archived(archive_cutoff())))
     queryset = queryset.order_by("-status_changed_at", "-id")
@@ -619,7 +619,7 @@ def _received_searched(user, criteria: ReceivedSearchCriteria) -> QuerySet[Invoi
 
 def received_invoices_search(
     *, user, criteria: ReceivedSearchCriteria | None = None, page: int = 1, page_size: int = PAGE_SIZE
-) -> InvoicePage:
+) -> Page:
     """One page of the invoices the user received (through the structures and services it may see)."""
     queryset = _received_searched(user, criteria or ReceivedSearchCriteria())
     return _page(_list_related(queryset), page=page, page_size=page_size)

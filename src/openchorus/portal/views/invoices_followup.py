@@ -72,7 +72,7 @@ def _page_links(current: int, last: int | None, has_next: bool) -> list[int | No
     return links
 
 
-def _pager(request, page: selectors.InvoicePage) -> dict:
+def _pager(request, page: selectors.Page) -> dict:
     query = request.GET.copy()
     query.pop("page", None)
     return {

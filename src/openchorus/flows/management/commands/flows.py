@@ -29,24 +29,23 @@ from openchorus.flows.enums import FlowSyntax
 from openchorus.flows.generate import CONTAINERS, flow_generate, flow_recipients, flow_supplier
 
 
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{number}: at least 1 expected")
-    return number
+def _whole(minimum: int):
+    """An argparse type: a whole number of at least `minimum`."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+        if number < minimum:
+            expected = f"at least {minimum}" if minimum else "0 or more"
+            raise argparse.ArgumentTypeError(f"{number}: {expected} expected")
+        return number
+
+    return parse
 
 
-def _count(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"{number}: 0 or more expected")
-    return number
+_positive, _count = _whole(1), _whole(0)
 
 
 def _share(value: str) -> float:
