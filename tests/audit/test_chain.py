@@ -53,3 +53,20 @@ def test_audit_event_delete_refused():
     with pytest.raises(PermissionError):
         AuditEvent.objects.get().delete()
     assert AuditChainHead.objects.get(stream="structure:1").length == 1
+
+
+def test_new_stream_starts_a_chain_that_verifies_and_refuses_an_existing_one():
+    from django.db import IntegrityError, transaction
+
+    audit_event_add(
+        stream="invoice:77", actor=None, action="invoice:deposited", new_stream=True, after={"n": 1}
+    )
+    audit_event_add(stream="invoice:77", actor=None, action="status:DEPOSEE", after={"n": 2})
+    verdict = audit_chain_verify(stream="invoice:77")
+    assert verdict.valid and verdict.length == 2
+    head = AuditChainHead.objects.get(stream="invoice:77")
+    assert head.length == 2 and head.last_hash == AuditEvent.objects.get(stream="invoice:77", sequence=2).hash
+    # A stream that exists is never started again: its chain stays whole.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        audit_event_add(stream="invoice:77", actor=None, action="invoice:deposited", new_stream=True)
+    assert audit_chain_verify(stream="invoice:77").length == 2

@@ -345,3 +345,28 @@ def test_a_name_resolving_inside_the_network_is_refused_at_each_connection(
     assert receiver.requests == []
     attempt = WebhookAttempt.objects.first()
     assert attempt.status_code is None and "adresse interne" in attempt.error
+
+
+def test_listeners_are_looked_up_once_per_block_and_every_change_is_told(
+    world, deferred, django_capture_on_commit_callbacks
+):
+    """A chunk of an EDI flow (`webhook_listeners_remembered`) looks the listening accounts up once
+    for its invoices between the same structures; each status change still gets its delivery."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    webhooks.webhook_add(actor=None, account=world["recipient"], url="https://hooks.example.org/a")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        webhooks.webhook_listeners_remembered(),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        invoices = [sent(world["s"], number=f"F2026-10{n}") for n in range(3)]
+    lookups = [q for q in queries.captured_queries if 'FROM "connections_technicalaccount"' in q["sql"]]
+    assert len(lookups) == 1
+    told = WebhookDelivery.objects.filter(webhook__account=world["recipient"])
+    assert told.count() == 2 * len(invoices)  # Déposée and Mise à disposition of each
+    # Outside the block every change looks again: a webhook removed meanwhile is honoured at once.
+    with CaptureQueriesContext(connection) as queries:
+        sent(world["s"], number="F2026-200")
+    assert [q for q in queries.captured_queries if 'FROM "connections_technicalaccount"' in q["sql"]]

@@ -29,3 +29,24 @@ def test_record_written_and_read_back_is_the_same_record(syntax):
     assert [line["net_amount"] for line in values.lines] == [line.net_amount for line in invoice.lines.all()]
     assert [line["item_name"] for line in values.lines] == [line.item_name for line in invoice.lines.all()]
     assert [line["discount"] for line in values.lines] == [line.discount for line in invoice.lines.all()]
+
+
+def test_entered_invoice_satisfies_the_french_rules(settings):
+    """An entered invoice carries the seller's SIREN as legal registration (BR-FR-10) and the Commercial
+    Code's mentions as notes (BR-FR-05): with the French rules fatal it is still sent, with no warning."""
+    from openchorus.invoices.checks import invoice_findings
+    from openchorus.invoices.documents import LEGAL_NOTES
+
+    settings.OPENCHORUS_BR_FR_FATAL = True
+    s = setting()
+    invoice = draft(s, header_overrides={"note": "Livraison le 3 mars."})
+    document = document_from_record(invoice)
+    assert document.seller.legal_registration.value == s.supplier.identifier[:9]
+    assert document.seller.legal_registration.scheme_id == "0002"
+    assert {note.subject_code for note in document.notes} >= {"PMT", "PMD", "AAB"}
+    findings = [f for f in invoice_findings(invoice) if f.rule_id.startswith("BR-FR")]
+    assert findings == []
+    # Read back, the supplier's note is the note: the platform's own mentions are not added to it.
+    values = record_from_document(einvoice.read(einvoice.write(document, "cii")).invoice)
+    assert values.header["note"] == "Livraison le 3 mars."
+    assert len(LEGAL_NOTES) == 3

@@ -60,11 +60,17 @@ def audit_event_add(
     object_id: str = "",
     before: dict | None = None,
     after: dict | None = None,
+    new_stream: bool = False,
 ) -> AuditEvent:
-    """Append one event to a stream's chain, inside the caller's transaction."""
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-        stream=stream, defaults={"last_hash": GENESIS, "length": 0}
-    )
+    """Append one event to a stream's chain, inside the caller's transaction. `new_stream` is for
+    the first event of an object created in that transaction: its chain head is inserted without
+    being looked for (an existing one makes the insert fail)."""
+    if new_stream:
+        head = AuditChainHead(stream=stream, last_hash=GENESIS, length=0)
+    else:
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            stream=stream, defaults={"last_hash": GENESIS, "length": 0}
+        )
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -84,7 +90,10 @@ def audit_event_add(
     event.hash = event_hash(previous_hash=event.previous_hash, fields=_hashed_fields(event))
     event.save()
     head.last_hash, head.length = event.hash, event.sequence
-    head.save(update_fields=["last_hash", "length"])
+    if new_stream:
+        head.save(force_insert=True)
+    else:
+        head.save(update_fields=["last_hash", "length"])
     return event
 
 

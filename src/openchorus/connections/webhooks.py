@@ -32,6 +32,9 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -314,12 +317,40 @@ def _listening() -> Exists:
     return Exists(Webhook.objects.filter(account=OuterRef("pk"), removed_at__isnull=True))
 
 
+_remembered: ContextVar[dict[frozenset[int], list[TechnicalAccount]] | None] = ContextVar(
+    "webhook_listeners_remembered", default=None
+)
+
+
+@contextmanager
+def webhook_listeners_remembered() -> Iterator[None]:
+    """Within this block, the accounts listening to a set of structures are looked up once: a chunk
+    of an EDI flow writes two statuses for each of its hundreds of invoices, mostly between the same
+    two structures. A webhook added or removed meanwhile counts from the next block (seconds)."""
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
+def _listening_accounts(structure_ids: frozenset[int]) -> list[TechnicalAccount]:
+    remembered = _remembered.get()
+    if remembered is not None and structure_ids in remembered:
+        return remembered[structure_ids]
+    accounts = list(
+        TechnicalAccount.objects.live().filter(structure_id__in=structure_ids).filter(_listening())
+    )
+    if remembered is not None:
+        remembered[structure_ids] = accounts
+    return accounts
+
+
 def enqueue_invoice_event(invoice, target: str) -> None:
     """A status of `invoice` was just written (`target`): tell the technical accounts of its
     supplier and recipient structures that see it, through their webhooks."""
-    structure_ids = {sid for sid in (invoice.supplier_id, invoice.recipient_id) if sid}
-    accounts = list(
-        TechnicalAccount.objects.live().filter(structure_id__in=structure_ids).filter(_listening())
+    accounts = _listening_accounts(
+        frozenset(sid for sid in (invoice.supplier_id, invoice.recipient_id) if sid)
     )
     if not accounts:
         return

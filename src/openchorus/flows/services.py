@@ -32,6 +32,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from openchorus.connections.webhooks import webhook_listeners_remembered
 from openchorus.core.errors import ApplicationError
 from openchorus.core.storage import stored_file_put, stored_file_read
 from openchorus.flows.containers import FlowContentError, unpack
@@ -382,7 +383,8 @@ def flow_chunk_process(flow_id: int, chunk: int) -> None:
         .order_by("position")
         .values_list("pk", flat=True)
     )
-    with feed_notifications_grouped():  # told once for the whole flow: flow_notify
+    # Told once for the whole flow (flow_notify); webhook listeners looked up once per chunk.
+    with feed_notifications_grouped(), webhook_listeners_remembered():
         _process_items(context, pending)
     _conclude(flow_id)
 

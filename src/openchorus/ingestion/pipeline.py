@@ -457,6 +457,7 @@ def persist(
         actor=actor,
         action="invoice:deposited",
         obj=invoice,
+        new_stream=True,
         after={
             "number": invoice.number,
             "status": invoice.status,

@@ -20,6 +20,7 @@ from openchorus.invoices.models import Invoice, InvoiceLine
 from openchorus.structures.models import Structure
 
 SCHEME_SIRET = "0009"
+SCHEME_SIREN = "0002"
 EN16931 = m.CUSTOMIZATION_IDS[m.Profile.EN16931]
 DISCOUNT_REASON_CODE = "95"  # UNTDID 5189: discount
 
@@ -35,6 +36,36 @@ def _identifier(structure: Structure | None, fallback: str) -> m.Identifier | No
         return None
     scheme = SCHEME_SIRET if structure is None or structure.identifier_type == IdentifierType.SIRET else None
     return m.Identifier(value=value, scheme_id=scheme)
+
+
+def _legal_registration(structure: Structure | None, identifier: m.Identifier | None) -> m.Identifier | None:
+    """The seller's legal registration (BT-30): its SIREN with scheme 0002 (BR-FR-10), the first nine
+    digits of its SIRET; the identifier itself for a structure identified otherwise."""
+    if structure is not None and structure.identifier_type == IdentifierType.SIRET and identifier is not None:
+        return m.Identifier(value=identifier.value[:9], scheme_id=SCHEME_SIREN)
+    return identifier
+
+
+# The mentions the Commercial Code requires on every invoice between professionals (art. L441-9),
+# as the notes BR-FR-05 asks for, by subject code (UNTDID 4451). Towards a public buyer the late
+# payment terms are those of the public procurement code (art. L2192-13 and R2192-31 to -36).
+LEGAL_NOTES = (
+    m.Note(
+        subject_code="PMT",
+        text="Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 €.",
+    ),
+    m.Note(
+        subject_code="PMD",
+        text="Pénalités de retard : intérêts moratoires au taux de la Banque centrale européenne majoré "
+        "de huit points, dus de plein droit dès le lendemain de l'échéance.",
+    ),
+    m.Note(subject_code="AAB", text="Pas d'escompte pour paiement anticipé."),
+)
+
+
+def _notes(invoice: Invoice) -> tuple[m.Note, ...]:
+    free = (m.Note(text=invoice.note),) if invoice.note.strip() else ()
+    return free + LEGAL_NOTES
 
 
 def _address(structure: Structure | None) -> m.PostalAddress:
@@ -116,14 +147,14 @@ def document_from_record(invoice: Invoice, lines: list[InvoiceLine] | None = Non
         contract_reference=_optional(invoice.contract_reference),
         purchase_order_reference=_optional(invoice.engagement_number),
         payment_terms=_optional(invoice.payment_terms),
-        notes=(m.Note(text=invoice.note),) if invoice.note.strip() else (),
+        notes=_notes(invoice),
         business_process_type=frame,
         customization_id=EN16931,
         preceding_invoices=preceding,
         seller=m.Seller(
             name=supplier.legal_name,
             identifiers=(seller_id,) if seller_id else (),
-            legal_registration=seller_id,
+            legal_registration=_legal_registration(supplier, seller_id),
             vat_identifier=_optional(supplier.vat_number),
             electronic_address=seller_id,
             address=_address(supplier),
@@ -224,7 +255,8 @@ def record_from_document(document: einvoice.Invoice) -> RecordValues:
         "due_date": document.due_date,
         "payment_terms": (document.payment_terms or "")[:500],
         "payment_means_code": payment.means_code if payment else "30",
-        "note": "\n".join(note.text for note in document.notes),
+        # The legal mentions the platform writes itself are not the supplier's note.
+        "note": "\n".join(note.text for note in document.notes if note not in LEGAL_NOTES),
         "iban": transfer.account_identifier.replace(" ", "")[:34] if transfer else "",
         "bic": (transfer.service_provider_identifier or "")[:11] if transfer else "",
         "line_total": _q(totals.line_net_total, "0.01"),
