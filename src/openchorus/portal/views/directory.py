@@ -16,15 +16,9 @@ from openchorus.directory.selectors import (
     directory_search,
     directory_structure_get,
 )
+from openchorus.portal.views.paging import page_links, page_number
 
 PAGE_SIZE = 20
-
-
-def _page_number(request) -> int:
-    try:
-        return max(int(request.GET.get("page", "1")), 1)
-    except ValueError:
-        return 1
 
 
 def _csv_response(lines, filename: str) -> StreamingHttpResponse:
@@ -33,21 +27,10 @@ def _csv_response(lines, filename: str) -> StreamingHttpResponse:
     return response
 
 
-def _page_links(current: int, last: int) -> list[int | None]:
-    """Page numbers to show: the first, the last, and two around the current one (None = gap)."""
-    shown = sorted({1, last, *range(max(current - 2, 1), min(current + 2, last) + 1)})
-    links: list[int | None] = []
-    for number in shown:
-        if links and number - (links[-1] or 0) > 1:
-            links.append(None)
-        links.append(number)
-    return links
-
-
 @require_GET
 def search(request):
     text = request.GET.get("q", "")[:MAX_QUERY_LENGTH].strip()
-    page = _page_number(request)
+    page = page_number(request)
     result = directory_search(text=text, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE) if text else None
     last_page = max((result.total - 1) // PAGE_SIZE + 1, 1) if result else 1
     context = {
@@ -55,7 +38,7 @@ def search(request):
         "result": result,
         "page": page,
         "last_page": last_page,
-        "page_links": _page_links(min(page, last_page), last_page),
+        "page_links": page_links(min(page, last_page), last_page),
         "first_rank": (page - 1) * PAGE_SIZE + 1,
     }
     return render(request, "portal/directory/search.html", context)

@@ -23,7 +23,7 @@ from openchorus.core.storage import StoredFileCorruptedError, stored_file_read
 from openchorus.flows import reports, selectors
 from openchorus.flows.enums import ItemOutcome
 from openchorus.portal.forms.flows import OUTCOME_FILTERS, FlowSearchForm
-from openchorus.portal.views.invoices_followup import _page_links, _page_number, _safe_filename
+from openchorus.portal.views.paging import page_number, pager, safe_filename
 from openchorus.structures import access
 from openchorus.structures.enums import Space
 
@@ -41,16 +41,6 @@ def flows_space_required(view):
     return wrapper
 
 
-def _pager(request, page: selectors.Page) -> dict:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {
-        "page": page,
-        "page_links": _page_links(page.page, page.last_page, page.has_next),
-        "query": query.urlencode(),
-    }
-
-
 def _language(request) -> str:
     return "en" if (getattr(request, "LANGUAGE_CODE", "") or "").startswith("en") else "fr"
 
@@ -63,10 +53,10 @@ def flows(request):
     result = None
     if not form.is_bound or form.is_valid():
         criteria = form.criteria() if form.is_bound else None
-        result = selectors.flow_search(user=request.user, criteria=criteria, page=_page_number(request))
+        result = selectors.flow_search(user=request.user, criteria=criteria, page=page_number(request))
     context = {"form": form, "result": result, "section": "flows"}
     if result is not None:
-        context.update(_pager(request, result))
+        context.update(pager(request, result))
     return render(request, "portal/flows/search.html", context)
 
 
@@ -77,11 +67,11 @@ def flow_detail(request, flow_id: int):
         user=request.user,
         flow_id=flow_id,
         outcome=request.GET.get("resultat", ""),
-        page=_page_number(request),
+        page=page_number(request),
     )
     if view is None:
         raise Http404
-    pager = _pager(request, view.items)
+    paging = pager(request, view.items)
     return render(
         request,
         "portal/flows/detail.html",
@@ -92,7 +82,7 @@ def flow_detail(request, flow_id: int):
             "outcome_filters": OUTCOME_FILTERS,
             "rejected_outcome": ItemOutcome.REJECTED,
             "section": "flows",
-            **pager,
+            **paging,
         },
     )
 
@@ -109,7 +99,7 @@ def _visible_flow(request, flow_id: int):
 def flow_report_pdf(request, flow_id: int):
     flow = _visible_flow(request, flow_id)
     pdf = reports.flow_report_pdf_kept(flow, lang=_language(request))
-    filename = _safe_filename(f"compte-rendu-{flow.number}.pdf", "compte-rendu.pdf")
+    filename = safe_filename(f"compte-rendu-{flow.number}.pdf", "compte-rendu.pdf")
     return FileResponse(
         io.BytesIO(pdf), as_attachment=True, filename=filename, content_type="application/pdf"
     )
@@ -122,7 +112,7 @@ def flow_report_json(request, flow_id: int):
     response = StreamingHttpResponse(
         reports.flow_report_json_chunks(flow), content_type="application/json; charset=utf-8"
     )
-    filename = _safe_filename(f"compte-rendu-{flow.number}.json", "compte-rendu.json")
+    filename = safe_filename(f"compte-rendu-{flow.number}.json", "compte-rendu.json")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -142,7 +132,7 @@ def flow_file(request, flow_id: int):
     return FileResponse(
         io.BytesIO(data),
         as_attachment=True,
-        filename=_safe_filename(flow.filename, f"flux-{flow.number}.bin"),
+        filename=safe_filename(flow.filename, f"flux-{flow.number}.bin"),
         content_type=flow.file.content_type or "application/octet-stream",
     )
 
@@ -151,9 +141,9 @@ def flow_file(request, flow_id: int):
 @require_GET
 def rejections(request):
     """Rejets EDI: the rejected invoices and flows of the user's structures, newest first."""
-    page = selectors.flow_rejections(user=request.user, page=_page_number(request))
+    page = selectors.flow_rejections(user=request.user, page=page_number(request))
     return render(
         request,
         "portal/flows/rejections.html",
-        {"result": page, "lang": _language(request), "section": "rejections", **_pager(request, page)},
+        {"result": page, "lang": _language(request), "section": "rejections", **pager(request, page)},
     )

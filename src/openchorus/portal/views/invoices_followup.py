@@ -8,7 +8,6 @@ its existence); the space's lists answer 403 to a user who holds no "Factures é
 from __future__ import annotations
 
 import io
-import re
 from decimal import Decimal, InvalidOperation
 from functools import wraps
 from urllib.parse import urlencode
@@ -27,12 +26,12 @@ from django.views.decorators.http import require_GET
 from openchorus.core.storage import EXTENSIONS, StoredFileCorruptedError, stored_file_read
 from openchorus.invoices import selectors
 from openchorus.portal.forms.invoices_search import HIDDEN_CRITERIA, InvoiceSearchForm
+from openchorus.portal.views.paging import page_number, pager, safe_filename
 from openchorus.structures import access
 from openchorus.structures.enums import Space
 
 PAGE_SIZE = selectors.PAGE_SIZE
 DOWNLOAD_KINDS = ("original", "pdf", "xml", "attachment")
-_UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 
 
 def sent_space_required(view):
@@ -46,40 +45,6 @@ def sent_space_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _page_number(request) -> int:
-    try:
-        return min(max(int(request.GET.get("page", "1")), 1), 100_000)
-    except ValueError:
-        return 1
-
-
-def _page_links(current: int, last: int | None, has_next: bool) -> list[int | None]:
-    """Page numbers around the current one (None = gap); with an unknown last page, the current
-    page's neighbours and a trailing gap."""
-    if last is None:
-        shown = sorted({1, *range(max(current - 2, 1), current + 2)})
-    else:
-        shown = sorted({1, last, *range(max(current - 2, 1), min(current + 2, last) + 1)})
-    links: list[int | None] = []
-    for number in shown:
-        if links and number - (links[-1] or 0) > 1:
-            links.append(None)
-        links.append(number)
-    if last is None and has_next:
-        links.append(None)
-    return links
-
-
-def _pager(request, page: selectors.Page) -> dict:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {
-        "page": page,
-        "page_links": _page_links(page.page, page.last_page, page.has_next),
-        "query": query.urlencode(),
-    }
 
 
 @sent_space_required
@@ -115,13 +80,13 @@ def search_page(request, form, search, hidden_criteria, template: str):
     export_query = ""
     if form.is_bound and form.is_valid():
         result = search(
-            user=request.user, criteria=form.criteria(), page=_page_number(request), page_size=PAGE_SIZE
+            user=request.user, criteria=form.criteria(), page=page_number(request), page_size=PAGE_SIZE
         )
         export = request.GET.copy()
         export.pop("page", None)
         export_query = export.urlencode()
     elif not form.is_bound:
-        result = search(user=request.user, page=_page_number(request), page_size=PAGE_SIZE)
+        result = search(user=request.user, page=page_number(request), page_size=PAGE_SIZE)
     context = {
         "form": form,
         "result": result,
@@ -130,7 +95,7 @@ def search_page(request, form, search, hidden_criteria, template: str):
         "section": "search",
     }
     if result is not None:
-        context.update(_pager(request, result))
+        context.update(pager(request, result))
     return render(request, template, context)
 
 
@@ -168,13 +133,11 @@ def export(request):
 @sent_space_required
 @require_GET
 def archives(request):
-    page = selectors.sent_invoices_archives(
-        user=request.user, page=_page_number(request), page_size=PAGE_SIZE
-    )
+    page = selectors.sent_invoices_archives(user=request.user, page=page_number(request), page_size=PAGE_SIZE)
     return render(
         request,
         "portal/invoices/sent_archives.html",
-        {"result": page, "section": "archives", **_pager(request, page)},
+        {"result": page, "section": "archives", **pager(request, page)},
     )
 
 
@@ -233,11 +196,6 @@ def _vat_row(row: dict) -> dict:
     return converted
 
 
-def _safe_filename(name: str, fallback: str) -> str:
-    name = _UNSAFE_FILENAME.sub("_", name).strip(" ._")[:150]
-    return name or fallback
-
-
 @login_required
 @require_GET
 def invoice_download(request, invoice_id: int, kind: str, attachment_id: int | None = None):
@@ -248,7 +206,7 @@ def invoice_download(request, invoice_id: int, kind: str, attachment_id: int | N
     invoice, abilities = found
     if not abilities["download"]:
         raise Http404
-    base = _safe_filename(
+    base = safe_filename(
         f"facture-{invoice.number}" if invoice.number else f"facture-{invoice.pk}", "facture"
     )
     if kind == "attachment":
@@ -274,6 +232,6 @@ def invoice_download(request, invoice_id: int, kind: str, attachment_id: int | N
     return FileResponse(
         io.BytesIO(data),
         as_attachment=True,
-        filename=_safe_filename(filename, f"{base}.bin"),
+        filename=safe_filename(filename, f"{base}.bin"),
         content_type=stored.content_type or "application/octet-stream",
     )
