@@ -597,8 +597,7 @@ def record(
             )
             outcome.findings += routing
             if submit and structured:
-                invoice_submit(actor=actor, invoice=invoice, checked=True)
-                invoice.refresh_from_db()
+                invoice = invoice_submit(actor=actor, invoice=invoice, checked=True)
         outcome.invoice = invoice
     except Refused as refusal:
         outcome.refused_at, outcome.findings = refusal.step, refusal.findings

@@ -328,16 +328,18 @@ def invoice_submit(*, actor, invoice: Invoice, checked: bool = False) -> Invoice
     """Send a draft: checks, files, Déposée, then routing to the recipient (Mise à disposition).
 
     `checked` is for the deposit pipeline, which has, in the same transaction, checked the actor's
-    right, judged the very file, resolved the recipient and run the routing checks already.
+    right, judged the very file, resolved the recipient, run the routing checks and created the
+    invoice: the instance it passes is used as it is (its row, just inserted, is ours alone).
     """
     with transaction.atomic():
-        invoice = (
-            Invoice.objects.select_for_update(of=("self",))
-            .select_related(
-                "supplier", "recipient", "recipient_service", "xml_file", "original_file", "pdf_file"
+        if not checked:
+            invoice = (
+                Invoice.objects.select_for_update(of=("self",))
+                .select_related(
+                    "supplier", "recipient", "recipient_service", "xml_file", "original_file", "pdf_file"
+                )
+                .get(pk=invoice.pk)
             )
-            .get(pk=invoice.pk)
-        )
         party = Party.PLATFORM if actor is None else Party.SUPPLIER
         _mandate_check(invoice)
         if not checked:
