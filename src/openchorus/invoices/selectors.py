@@ -756,8 +756,8 @@ PAGE_RELATED = (
     "supplier", "supplier_service", "recipient", "recipient_service", "created_by", "bank_account",
     "original_file", "xml_file", "pdf_file",
 )  # fmt: skip
-# What the API's consulter answers show: the parties, and of them only these columns (a 10-table,
-# 230-column read cost 17 ms of PostgreSQL planning and as much of Django compiling it; perf.md).
+# What the API's consulter answers show: the parties, and of them only these columns (the 10-table,
+# 186-column read cost 17 ms of PostgreSQL planning and as much of Django compiling it; perf.md).
 PARTIES_RELATED = ("supplier", "supplier_service", "recipient", "recipient_service")
 PARTIES_COLUMNS = (
     *(f"supplier__{name}" for name in (
