@@ -68,6 +68,30 @@ def test_pdf_never_rendered_is_caught_up_by_the_scheduler_task():
     assert "invoices-pdf" in {periodic.name for periodic in PERIODIC_TASKS}
 
 
+def test_catch_up_goes_past_an_invoice_it_cannot_render(monkeypatch, caplog):
+    from openchorus.invoices import services
+
+    s = setting()
+    first = invoice_submit(actor=s.manager, invoice=draft(s))
+    second = invoice_submit(actor=s.manager, invoice=draft(s, header_overrides={"number": "F2026-002"}))
+    Invoice.objects.update(submitted_at=timezone.now() - timedelta(minutes=10))
+    first.refresh_from_db()
+    lost = first.xml_file.sha256
+    read = services.stored_file_read
+
+    def unreadable(stored):
+        if stored.sha256 == lost:
+            raise OSError("stored file missing")
+        return read(stored)
+
+    monkeypatch.setattr(services, "stored_file_read", unreadable)
+    assert invoices_pdf_catch_up() == 1
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.pdf_pending and second.pdf_file is not None
+    assert f"invoice {first.pk} could not be rendered" in caplog.text
+
+
 def test_drafts_and_deposited_files_need_no_rendered_pdf():
     s = setting()
     assert not draft(s).pdf_pending

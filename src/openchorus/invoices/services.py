@@ -8,6 +8,7 @@ recipient structure and service. Statuses change only through `lifecycle.service
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
@@ -59,6 +60,7 @@ LINE_FIELDS = (
     "discount", "vat_category", "vat_rate",
 )  # fmt: skip
 MAX_LINES = 2000
+logger = logging.getLogger(__name__)
 MAX_ATTACHMENTS = 20
 
 
@@ -382,7 +384,11 @@ def invoices_pdf_catch_up(*, older_than: timedelta = timedelta(minutes=5), limit
     )
     done = 0
     for invoice in pending:
-        invoice_pdf_write(invoice=invoice)
+        try:
+            invoice_pdf_write(invoice=invoice)
+        except Exception:  # one invoice that cannot be rendered must not hold back the others
+            logger.exception("Factur-X PDF of invoice %s could not be rendered", invoice.pk)
+            continue
         done += 1
     return done
 
