@@ -13,7 +13,9 @@ access log) and drives it with N clients for a fixed duration per operation:
 - `factures/v1/consulter/fournisseur` on existing sent invoices of Les Délices de Savoie (random
   ids drawn from its ~200,000);
 - `factures/v1/soumettre` creating new invoices (SAISIE_API, unique numbers, 3 lines, to PARIS
-  HABITAT's service BC with an engagement number), then routed to Mise à disposition;
+  HABITAT's service BC with an engagement number), then routed to Mise à disposition (their
+  Factur-X PDFs are rendered afterwards by task workers, which this benchmark does not run: the
+  tasks stay queued in the database);
 - `factures/v1/rechercher/fournisseur` (no criteria page 1, an invoice number, a status, a month of
   issue dates, in turn).
 

@@ -173,3 +173,26 @@ def test_password_is_stored_hashed(tenant):
 
 def test_second_token_for_same_client(client, tenant):
     assert token_for(client, tenant.credentials) != tenant.token
+
+
+def test_credentials_are_read_at_every_call_so_a_change_stops_the_next_one(call, tenant):
+    """Nothing of the credentials is kept between calls: each change refuses the very next call."""
+    account = tenant.credentials.account
+    assert call(SEARCH, tenant=tenant).status_code == 200
+    AccessToken.objects.update(expires=timezone.now() - timedelta(seconds=1))
+    assert call(SEARCH, tenant=tenant).json()["credential"] == "token"
+    AccessToken.objects.update(expires=timezone.now() + timedelta(hours=1))
+    assert call(SEARCH, tenant=tenant).status_code == 200
+    tenant.structure.status = "INACTIF"
+    tenant.structure.save()
+    assert call(SEARCH, tenant=tenant).json()["credential"] == "cpro-account"
+    tenant.structure.status = "ACTIF"
+    tenant.structure.save()
+    assert call(SEARCH, tenant=tenant).status_code == 200
+    technical_account_revoke(actor=None, account=account)
+    assert call(SEARCH, tenant=tenant).status_code in (401, 403)
+
+
+def test_token_failure_is_told_before_a_missing_cpro_account(call):
+    response = call(SEARCH, headers={"HTTP_AUTHORIZATION": "Bearer unknown"})
+    assert response.status_code == 401 and response.json()["credential"] == "token"

@@ -405,6 +405,19 @@ def test_consulter_fournisseur_gives_the_invoice_with_its_s1_names(call, s, supp
     assert facture["lignesDePoste"]["totalLignesPoste"] == 1
 
 
+def test_consulter_fournisseur_reads_in_five_statements(call, s, supplier, django_assert_num_queries):
+    """Credentials (1: account, token and structure together), the invoice with its parties (1), the
+    rights' open spaces (1), lines (1), attachments (1): no column left to load one by one."""
+    sent_id = _submitted(call, s, supplier)["identifiantFactureCPP"]
+    with django_assert_num_queries(5):
+        answer = call(
+            "factures/v1/consulter/fournisseur", {"identifiantFactureCPP": sent_id}, tenant=supplier
+        )
+    facture = answer.json()["facture"]
+    assert facture["destinataire"]["libelleServiceExecutant"] == s.services["BC"].label
+    assert facture["fournisseur"]["raisonSocialeFournisseur"] == s.supplier.legal_name
+
+
 def test_consulter_historique_lists_the_statuses_the_supplier_sees(call, s, supplier):
     sent_id = _submitted(call, s, supplier)["identifiantFactureCPP"]
     answer = call("factures/v1/consulter/historique", {"idFacture": sent_id}, tenant=supplier).json()

@@ -12,7 +12,7 @@ from django.db import connection
 
 from openchorus.audit.models import AuditEvent
 from openchorus.core.storage import stored_file_read
-from openchorus.invoices.services import invoice_submit
+from openchorus.invoices.services import invoice_pdf_write, invoice_submit
 from openchorus.structures.services.structures import service_create
 from tests.invoices.factories import draft, setting
 
@@ -34,9 +34,10 @@ def broken(*args: str) -> str:
 
 @pytest.fixture
 def trail():
-    """An invoice sent through the services, and structure changes (bank account, a service)."""
+    """An invoice sent through the services (its PDF written by its task: sequence 4), and
+    structure changes (bank account, a service)."""
     s = setting()
-    invoice = invoice_submit(actor=s.manager, invoice=draft(s))
+    invoice = invoice_pdf_write(invoice=invoice_submit(actor=s.manager, invoice=draft(s)))
     service_create(actor=s.manager, structure=s.supplier, code="TRAITEUR", label="Service traiteur")
     return s, invoice
 
@@ -51,7 +52,8 @@ def test_audit_verify_intact_trail_passes(trail):
     _s, invoice = trail
     output = run("verify")
     assert output.startswith("audit trail OK (database)")
-    assert AuditEvent.objects.filter(stream=f"invoice:{invoice.pk}").count() == 3  # created, Déposée, MàD
+    # created, Déposée, Mise à disposition, the PDF written by its task
+    assert AuditEvent.objects.filter(stream=f"invoice:{invoice.pk}").count() == 4
     assert "file(s) read back" in output and " 0 file(s)" not in output
 
 
@@ -107,7 +109,7 @@ def test_audit_verify_altered_or_lost_stored_file_is_detected(trail, settings, t
 
     (tmp_path / invoice.pdf_file.file.name).write_bytes(b"%PDF-1.7 not the invoice any more")
     message = broken("verify", "--stream", stream)
-    assert f"stream {stream}, sequence 2, action status:DEPOSEE: file altered" in message
+    assert f"stream {stream}, sequence 4, action invoice:pdf_written: file altered" in message
     assert invoice.pdf_file.sha256 in message
 
     (tmp_path / invoice.pdf_file.file.name).unlink()
@@ -129,7 +131,7 @@ def test_audit_export_one_stream(trail, tmp_path):
     _s, invoice = trail
     path = tmp_path / "invoice.jsonl"
     run("export", str(path), "--stream", f"invoice:{invoice.pk}")
-    assert "3 event(s)" in run("verify", "--file", str(path))
+    assert "4 event(s)" in run("verify", "--file", str(path))
 
 
 def test_audit_export_with_a_byte_edited_fails_offline(trail, tmp_path):

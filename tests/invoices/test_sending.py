@@ -13,16 +13,18 @@ from tests.invoices.factories import draft, setting
 pytestmark = pytest.mark.django_db
 
 
-def test_entered_invoice_is_sent_and_made_available_with_its_factur_x():
+def test_entered_invoice_is_sent_and_made_available_with_its_factur_x(django_capture_on_commit_callbacks):
     s = setting()
     invoice = draft(s)
     assert str(invoice.total_excl_vat) == "302.00"  # 12 × 18.50 + (2 × 45 − 10)
     assert str(invoice.vat_total) == "28.21"  # 222 × 5.5 % = 12.21 ; 80 × 20 % = 16.00
 
-    sent = invoice_submit(actor=s.manager, invoice=invoice)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = invoice_submit(actor=s.manager, invoice=invoice)
 
     assert sent.status == InvoiceStatus.AVAILABLE
     assert sent.recipient == s.recipient and sent.recipient_service == s.services["BC"]
+    sent.refresh_from_db()
     assert sent.pdf_file.content_type == "application/pdf" and sent.xml_file is not None
     history = list(InvoiceStatusChange.objects.filter(invoice=sent).values_list("to_status", flat=True))
     assert history == [InvoiceStatus.DEPOSITED, InvoiceStatus.AVAILABLE]

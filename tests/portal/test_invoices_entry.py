@@ -200,15 +200,22 @@ def test_verify_posted_form_saves_then_checks(client, s):
     assert invoice.service_code == "NOPE"
 
 
-def test_submit_sends_and_makes_the_invoice_available(client, s):
+def test_submit_sends_and_makes_the_invoice_available(client, s, django_capture_on_commit_callbacks):
     invoice = draft(s)
     client.force_login(s.manager)
-    response = client.post(reverse("portal:invoice_submit", args=[invoice.pk]), form_data(s, structure=False))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(
+            reverse("portal:invoice_submit", args=[invoice.pk]), form_data(s, structure=False)
+        )
     assert response.status_code == 302
     assert response.url == reverse("portal:invoice_detail", args=[invoice.pk])
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.AVAILABLE
     assert invoice.recipient == s.recipient and invoice.recipient_service == s.services["BC"]
+    assert invoice.pdf_file is None and invoice.xml_file is not None  # the answer did not wait for it
+    for callback in callbacks:  # the commit: its task renders the Factur-X PDF
+        callback()
+    invoice.refresh_from_db()
     assert invoice.pdf_file is not None
 
 

@@ -230,9 +230,11 @@ def test_downloads_return_the_exact_stored_bytes(client):
     invoice = invoice_submit(actor=s.manager, invoice=draft)
     client.force_login(s.manager)
 
-    for kind, stored in (("pdf", invoice.pdf_file), ("xml", invoice.xml_file)):
+    for kind in ("pdf", "xml"):  # the PDF asked before its task rendered it: rendered then, kept
         response = client.get(reverse("portal:invoice_download", args=[invoice.pk, kind]))
         body = b"".join(response.streaming_content)
+        invoice.refresh_from_db()
+        stored = getattr(invoice, f"{kind}_file")
         assert response.status_code == 200
         assert hashlib.sha256(body).hexdigest() == stored.sha256 and body == stored_file_read(stored)
         assert f'filename="facture-F-DL.{kind}"' in response["Content-Disposition"]

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from ninja.security import HttpBearer
 from oauth2_provider.views import TokenView
 
-from openchorus.connections.selectors import CredentialError, access_token_check, technical_account_check
+from openchorus.connections.selectors import CredentialError, access_token_check, api_credentials_check
 from openchorus.structures.access import TechnicalActor
 
 ACCOUNT_HEADER = "cpro-account"
@@ -70,14 +70,23 @@ class CproAuth(HttpBearer):
     )
 
     def __call__(self, request: HttpRequest) -> TechnicalActor:
-        token = access_token_check(token=_bearer(request))
-        login, password = _account_header(request)
-        account = technical_account_check(login=login, password=password, token=token)
+        token = _bearer(request)
+        try:
+            login, password = _account_header(request)
+        except CredentialError:
+            access_token_check(token=token)  # the token's failure is told first (the gateway's layer)
+            raise
+        account = api_credentials_check(token=token, login=login, password=password)
         request.technical_account = account  # type: ignore[attr-defined]
         if not request.body.strip():
             # An empty body is `{}` (reference lists are called without one); ninja would refuse it.
             request._body = b"{}"  # type: ignore[attr-defined]
-        return TechnicalActor(account_id=account.pk, login=account.login, structure_id=account.structure_id)
+        return TechnicalActor(
+            account_id=account.pk,
+            login=account.login,
+            structure_id=account.structure_id,
+            structure=account.structure,
+        )
 
     def authenticate(self, request: HttpRequest, token: str):  # pragma: no cover - __call__ does it all
         return None

@@ -13,6 +13,7 @@ from openchorus.connections.models import TechnicalAccount
 from openchorus.connections.services import password_matches
 from openchorus.core.errors import ApplicationError
 from openchorus.structures import access
+from openchorus.structures.enums import Status
 
 
 def technical_accounts_for_user(*, user) -> QuerySet[TechnicalAccount]:
@@ -114,3 +115,31 @@ def technical_account_check(*, login: str, password: str, token: AccessToken) ->
             reason="inactive_structure",
         )
     return account
+
+
+def api_credentials_check(*, token: str, login: str, password: str) -> TechnicalAccount:
+    """The technical account of an API call, both credentials checked; CredentialError otherwise.
+
+    One statement when all is well: the account of that login, live (not revoked, password not
+    expired, structure active), joined to the unexpired access token of its own client. Nothing is
+    cached: a revoked account or token, a rotated password, fails the very next call. When that
+    read finds nothing, the checks above run one by one to say which credential failed.
+    """
+    if token and login and password:
+        now = timezone.now()
+        checksum = hashlib.sha256(token.encode()).hexdigest()
+        found = list(
+            TechnicalAccount.objects.select_related("structure")
+            .filter(
+                login=login,
+                revoked_at__isnull=True,
+                password_expires_at__gt=now,
+                structure__status=Status.ACTIVE,
+                application__accesstoken__token_checksum=checksum,
+                application__accesstoken__expires__gt=now,
+            )
+            .order_by()[:1]
+        )
+        if found and password_matches(password, found[0].password):
+            return found[0]
+    return technical_account_check(login=login, password=password, token=access_token_check(token=token))

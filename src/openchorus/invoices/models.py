@@ -167,6 +167,17 @@ class Invoice(TimeStampedModel):
         """Made from a UBL, CII or Factur-X file: its data is the file's, only routing can change."""
         return self.source_syntax in (SourceSyntax.UBL, SourceSyntax.CII, SourceSyntax.FACTURX)
 
+    @property
+    def pdf_pending(self) -> bool:
+        """Sent as data (portal or API entry): its CII is written, its Factur-X PDF not yet (a task
+        renders it just after the deposit; services.invoice_pdf_write)."""
+        return (
+            not self.pdf_file_id
+            and bool(self.xml_file_id)
+            and self.source_syntax == SourceSyntax.NONE
+            and self.status != "BROUILLON"
+        )
+
 
 class InvoiceLine(models.Model):
     """BG-25. `net_amount` = quantity × unit price − discount (the amount excl. VAT after discount)."""

@@ -8,7 +8,9 @@ recipient structure and service. Statuses change only through `lifecycle.service
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+from datetime import timedelta
 from decimal import Decimal
 from typing import IO, Any
 
@@ -19,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from openchorus import einvoice
 from openchorus.audit.services import audit_event_add
 from openchorus.core.errors import ApplicationError
-from openchorus.core.storage import PDF, XML, stored_file_put
+from openchorus.core.storage import PDF, XML, stored_file_put, stored_file_read
 from openchorus.invoices import totals as totals_module
 from openchorus.invoices.checks import (
     Finding,
@@ -58,6 +60,7 @@ LINE_FIELDS = (
     "discount", "vat_category", "vat_rate",
 )  # fmt: skip
 MAX_LINES = 2000
+logger = logging.getLogger(__name__)
 MAX_ATTACHMENTS = 20
 
 
@@ -312,16 +315,82 @@ def _mandate_check(invoice: Invoice) -> None:
 
 
 def _write_files(invoice: Invoice) -> dict[str, Any]:
-    """The files of a sent invoice: what the platform writes, what the supplier deposited stays."""
+    """The files of a sent invoice: what the platform writes, what the supplier deposited stays.
+
+    An invoice entered as data gets its CII here; its Factur-X PDF (half a second of WeasyPrint)
+    is rendered from that CII by a task once the deposit is committed (`invoice_pdf_write`).
+    """
     if invoice.is_structured_deposit:
         return {}
     document = document_from_record(invoice)
-    xml = stored_file_put(data=einvoice.write(document, "cii"), content_type=XML)
-    if invoice.source_syntax == SourceSyntax.PDF:
-        return {"xml_file": xml}
-    pdf = stored_file_put(data=einvoice.write(document, "facturx"), content_type=PDF)
-    filename = f"facture-{invoice.number}.pdf"
-    return {"xml_file": xml, "pdf_file": pdf, "original_file": pdf, "original_filename": filename[:255]}
+    return {"xml_file": stored_file_put(data=einvoice.write(document, "cii"), content_type=XML)}
+
+
+def _pdf_render_on_commit(invoice: Invoice) -> None:
+    from openchorus.invoices.tasks import invoice_pdf_render
+
+    pk = invoice.pk
+    transaction.on_commit(lambda: invoice_pdf_render.enqueue(invoice_id=pk))
+
+
+def invoice_pdf_write(*, invoice: Invoice) -> Invoice:
+    """Write the Factur-X PDF of an invoice entered as data, once: from its stored CII (the XML the
+    deposit's hash is of, whatever changed on the record since), as its PDF and original file, with
+    an audit event `invoice:pdf_written` holding the PDF's hash. Does nothing for an invoice that
+    has its PDF (or needs none), so the task, a catch-up and a download asking for it may all run.
+    """
+    if not invoice.pdf_pending:
+        return invoice
+    xml = stored_file_read(invoice.xml_file)
+    # Rendered outside the lock (half a second): a concurrent writer's PDF, if first, is kept.
+    data = einvoice.write(einvoice.read(xml).invoice, "facturx")
+    with transaction.atomic():
+        invoice = (
+            Invoice.objects.select_for_update(of=("self",))
+            .select_related("xml_file", "original_file", "pdf_file")
+            .get(pk=invoice.pk)
+        )
+        if not invoice.pdf_pending:
+            return invoice
+        pdf = stored_file_put(data=data, content_type=PDF)
+        filename = f"facture-{invoice.number}.pdf"[:255]
+        Invoice.objects.filter(pk=invoice.pk).update(
+            pdf_file=pdf, original_file=pdf, original_filename=filename, updated_at=timezone.now()
+        )
+        invoice.pdf_file, invoice.original_file, invoice.original_filename = pdf, pdf, filename
+        audit_event_add(
+            stream=invoice_stream(invoice),
+            actor=None,
+            action="invoice:pdf_written",
+            obj=invoice,
+            after={"number": invoice.number, "files": {"pdf": pdf.sha256}},
+        )
+    return invoice
+
+
+def invoices_pdf_catch_up(*, older_than: timedelta = timedelta(minutes=5), limit: int = 500) -> int:
+    """Render the PDFs a task should have written and did not (a worker stopped): the sent invoices
+    entered as data, deposited more than `older_than` ago, still without their PDF. Returns how many."""
+    pending = (
+        Invoice.objects.filter(
+            pdf_file__isnull=True,
+            xml_file__isnull=False,
+            source_syntax=SourceSyntax.NONE,
+            submitted_at__lt=timezone.now() - older_than,
+        )
+        .exclude(status="BROUILLON")
+        .select_related("xml_file", "original_file", "pdf_file")
+        .order_by("submitted_at", "pk")[:limit]
+    )
+    done = 0
+    for invoice in pending:
+        try:
+            invoice_pdf_write(invoice=invoice)
+        except Exception:  # one invoice that cannot be rendered must not hold back the others
+            logger.exception("Factur-X PDF of invoice %s could not be rendered", invoice.pk)
+            continue
+        done += 1
+    return done
 
 
 def invoice_submit(*, actor, invoice: Invoice, checked: bool = False) -> Invoice:
@@ -366,6 +435,8 @@ def invoice_submit(*, actor, invoice: Invoice, checked: bool = False) -> Invoice
             reading={},
             **files,
         )
+        if invoice.pdf_pending:
+            _pdf_render_on_commit(invoice)
         return invoice_route(invoice=invoice, files=hashes)
 
 

@@ -19,6 +19,7 @@ from django_tasks.base import Task
 
 from openchorus.connections.tasks import webhooks_retry
 from openchorus.flows import tasks as flow_tasks
+from openchorus.invoices.tasks import invoices_pdf_catch_up
 from openchorus.notifications import digests, tasks
 from openchorus.notifications.models import ScheduledRun
 
@@ -55,6 +56,7 @@ PERIODIC_TASKS = [
     PeriodicTask("flows-folders", flow_tasks.flows_folders_scan, every_minute),
     PeriodicTask("flows-resume", flow_tasks.flows_stale_resume, every_five_minutes),
     PeriodicTask("flows-returns", flow_tasks.flows_returns_write, every_five_minutes),
+    PeriodicTask("invoices-pdf", invoices_pdf_catch_up, every_five_minutes),
 ]
 KEEP_RUNS = timedelta(days=30)  # claimed runs older than this are forgotten
 

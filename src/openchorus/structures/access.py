@@ -362,6 +362,8 @@ class TechnicalActor:
     pk: None = None  # not a user: the audit trail records it by its label (`email`)
     # Its user record for "created by" columns, when already loaded (a flow's worker loads it once).
     user: object = field(default=None, compare=False, repr=False)
+    # Its structure, as the API's credential check loaded it (saves reading it again for the rights).
+    structure: Structure | None = field(default=None, compare=False, repr=False)
 
     @property
     def email(self) -> str:
@@ -372,7 +374,7 @@ def technical_account_rights(actor, structure_ids: list[int] | None = None) -> d
     """The rights of a technical account: its own structure's open spaces, in modification."""
     if structure_ids is not None and actor.structure_id not in structure_ids:
         return {}
-    structure = Structure.objects.filter(pk=actor.structure_id).first()
+    structure = getattr(actor, "structure", None) or Structure.objects.filter(pk=actor.structure_id).first()
     if structure is None:
         return {}
     rights = StructureRights(structure.pk, None, True, False)

@@ -157,7 +157,12 @@ def _invoice_for_supplier(request, invoice_id: int | None, field: str = "identif
     tenant's (nothing tells them apart)."""
     if not invoice_id:
         raise _required(field)
-    found = selectors.invoice_get_for_user(user=request.auth, invoice_id=invoice_id)
+    found = selectors.invoice_get_for_user(
+        user=request.auth,
+        invoice_id=invoice_id,
+        related=selectors.PARTIES_RELATED,
+        columns=selectors.PARTIES_COLUMNS,
+    )
     if found is None or not found[1]["view_as_supplier"]:
         raise _missing_invoice(invoice_id)
     return found[0]
@@ -672,8 +677,8 @@ def _vat_code(rate: Decimal | None) -> str | None:
 def _facture(invoice: Invoice) -> dict[str, Any]:
     recipient, service = invoice.recipient, invoice.recipient_service
     supplier, supplier_service = invoice.supplier, invoice.supplier_service
-    lines = list(invoice.lines.all())
-    attachments = list(invoice.attachments.select_related("stored"))
+    lines = list(invoice.lines.order_by("position"))
+    attachments = list(invoice.attachments.order_by("added_at", "id"))
     breakdown = invoice.vat_breakdown or []
     status = supplier_visible_status(invoice)
     paid = invoice.paid_amount or Decimal(0)

@@ -46,6 +46,7 @@ from openchorus.core.storage import EXTENSIONS, stored_file_read
 from openchorus.invoices.enums import AttachmentKind, Channel, InvoiceType, SourceSyntax
 from openchorus.invoices.models import Invoice
 from openchorus.invoices.selectors import invoice_get_for_user
+from openchorus.invoices.services import invoice_pdf_write
 from openchorus.lifecycle.services import invoice_process, invoice_stream
 from openchorus.lifecycle.statuses import InvoiceStatus
 from openchorus.lifecycle.transitions import MOTIFS, Party, targets_from
@@ -528,6 +529,8 @@ def _safe(name: str) -> str:
 def _files(invoice: Invoice, fmt: str, with_attachments: bool) -> list[tuple[str, StoredFile]]:
     """The stored files of one invoice for a format: (name in the answer, file)."""
     stem = _safe(f"{invoice.number or 'facture'}_{invoice.pk}")
+    if fmt in ("PDF", "ZIP") and invoice.pdf_pending:
+        invoice = invoice_pdf_write(invoice=invoice)  # asked before its task rendered it
     pdf = invoice.pdf_file or (
         invoice.original_file
         if invoice.original_file and invoice.original_file.content_type == "application/pdf"

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET
 
 from openchorus.core.storage import EXTENSIONS, StoredFileCorruptedError, stored_file_read
 from openchorus.invoices import selectors
+from openchorus.invoices.services import invoice_pdf_write
 from openchorus.portal.forms.invoices_search import HIDDEN_CRITERIA, InvoiceSearchForm
 from openchorus.portal.views.paging import page_number, pager, safe_filename
 from openchorus.structures import access
@@ -215,6 +216,9 @@ def invoice_download(request, invoice_id: int, kind: str, attachment_id: int | N
             raise Http404
         stored, filename = attachment.stored, attachment.filename
     else:
+        if kind in ("original", "pdf") and invoice.pdf_pending:
+            # Its task renders it a moment after the deposit; asked before, it is rendered now.
+            invoice = invoice_pdf_write(invoice=invoice)
         stored = {"original": invoice.original_file, "pdf": invoice.pdf_file, "xml": invoice.xml_file}[kind]
         if stored is None:
             raise Http404
