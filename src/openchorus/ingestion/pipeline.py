@@ -418,6 +418,7 @@ def persist(
     recipient_service: StructureService | None = None,
 ) -> Invoice:
     from openchorus.audit.services import audit_event_add
+    from openchorus.invoices.counts import count_key, counts_move
     from openchorus.invoices.services import _apply_totals, _clean_lines, author
 
     header = dict(values.header)
@@ -449,6 +450,7 @@ def persist(
     if source_syntax == SourceSyntax.PDF:
         _apply_totals(invoice, lines)
     invoice.save()
+    counts_move(None, count_key(invoice))
     for line in lines:
         line.invoice = invoice
     InvoiceLine.objects.bulk_create(lines)

@@ -19,6 +19,7 @@ from django_tasks.base import Task
 
 from openchorus.connections.tasks import webhooks_retry
 from openchorus.flows import tasks as flow_tasks
+from openchorus.invoices.tasks import invoices_archive_due
 from openchorus.notifications import digests, tasks
 from openchorus.notifications.models import ScheduledRun
 
@@ -49,12 +50,17 @@ def every_five_minutes(local: datetime) -> str:
     return f"{local:%Y-%m-%dT%H}:{local.minute // 5 * 5:02d}"
 
 
+def every_day(local: datetime) -> str:
+    return local.date().isoformat()
+
+
 PERIODIC_TASKS = [
     PeriodicTask("digest", tasks.digests_send, digest_period),
     PeriodicTask("webhooks-retry", webhooks_retry, every_five_minutes),
     PeriodicTask("flows-folders", flow_tasks.flows_folders_scan, every_minute),
     PeriodicTask("flows-resume", flow_tasks.flows_stale_resume, every_five_minutes),
     PeriodicTask("flows-returns", flow_tasks.flows_returns_write, every_five_minutes),
+    PeriodicTask("invoices-archive", invoices_archive_due, every_day),
 ]
 KEEP_RUNS = timedelta(days=30)  # claimed runs older than this are forgotten
 
