@@ -9,11 +9,20 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from openchorus.ingestion.pipeline import deposit
 from openchorus.invoices.archiving import ARCHIVE_AFTER, invoices_archive
-from openchorus.invoices.counts import count_key, counts_add, counts_rebuild, counts_recounted, counts_stored
+from openchorus.invoices.counts import (
+    count_key,
+    counts_add,
+    counts_grouped,
+    counts_rebuild,
+    counts_recounted,
+    counts_stored,
+)
 from openchorus.invoices.models import Invoice, InvoiceCount
 from openchorus.invoices.selectors import (
     sent_invoices_archives,
@@ -203,6 +212,31 @@ def test_archiving_runs_daily_from_the_scheduler(django_capture_on_commit_callba
     moment = datetime(2026, 11, 23, 0, 5, tzinfo=timezone.get_current_timezone())
     assert "invoices-archive 2026-11-23" in scheduler_tick(now=moment)
     assert "invoices-archive 2026-11-23" not in scheduler_tick(now=moment + timedelta(hours=3))
+
+
+def test_a_file_deposited_and_sent_writes_its_counter_once():
+    s = setting()
+    data = structured_file(s, number="F-ONCE")
+    with CaptureQueriesContext(connection) as queries:
+        outcome = deposit(actor=s.manager, supplier=s.supplier, data=data, filename="f.xml", submit=True)
+    assert outcome.sent
+    upserts = [q["sql"] for q in queries.captured_queries if "ON CONFLICT" in q["sql"]]
+    assert len(upserts) == 1  # new draft, Déposée, Mise à disposition: summed, written once
+    assert counts_stored() == {count_key(outcome.invoice): 1}
+    assert_counts_agree()
+
+
+def test_grouped_deltas_are_not_written_when_the_block_fails():
+    s = setting()
+    key = (s.supplier.pk, None, "A1_FACTURE_FOURNISSEUR", s.manager.pk, S.DRAFT.value)
+    with pytest.raises(RuntimeError), transaction.atomic(), counts_grouped():
+        counts_add([(key, 1)])
+        raise RuntimeError
+    with transaction.atomic(), counts_grouped():
+        counts_add([(key, 2)])
+        counts_add([(key, 1)])
+        assert counts_stored() == {}  # not yet: written when the block ends
+    assert counts_stored() == {key: 3}
 
 
 def test_counts_add_creates_adds_and_sums_keys_without_a_service():

@@ -37,6 +37,7 @@ from openchorus.invoices.checks import (
     rule_sets,
     supplier_findings,
 )
+from openchorus.invoices.counts import counts_grouped
 from openchorus.invoices.documents import RecordValues, record_from_document
 from openchorus.invoices.enums import Channel, SourceSyntax
 from openchorus.invoices.models import Invoice, InvoiceLine
@@ -558,7 +559,8 @@ def record(
         return _refused(outcome)
     structured, reading = examined.structured, examined.reading
     try:
-        with transaction.atomic():
+        # The counters' deltas of the new draft and its sending are written once (invoices.counts).
+        with transaction.atomic(), counts_grouped():
             probe = Invoice(
                 supplier=supplier,
                 number=values.header.get("number") or "",
