@@ -6,6 +6,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
+from django.db import transaction
+
 from openchorus import einvoice
 from openchorus.core.storage import PDF, stored_file_put
 from openchorus.directory.services import directory_index_refresh
@@ -108,11 +110,11 @@ def draft(s: Setting, *, header_overrides: dict | None = None, line_count: int =
 
 def structured_file(s: Setting, syntax: str = "ubl", *, line_count: int = 2, **header_overrides) -> bytes:
     """A real UBL / CII / Factur-X file of an invoice the supplier would send, made by the library."""
-    record = draft(s, header_overrides={"number": "TMP-FILE", **header_overrides}, line_count=line_count)
-    document = document_from_record(record)
+    with transaction.atomic():  # the draft the file is written from is rolled back, counters too
+        record = draft(s, header_overrides={"number": "TMP-FILE", **header_overrides}, line_count=line_count)
+        document = document_from_record(record)
+        transaction.set_rollback(True)
     number = header(**header_overrides)["number"]
-    record.lines.all().delete()
-    record.delete()
     return einvoice.write(replace(document, number=number), syntax)
 
 

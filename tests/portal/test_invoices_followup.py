@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from openchorus.audit.models import AuditEvent
 from openchorus.core.storage import stored_file_read
+from openchorus.invoices.archiving import invoices_archive
 from openchorus.invoices.services import invoice_attachment_add, invoice_submit
 from openchorus.lifecycle.statuses import InvoiceStatus
 from openchorus.structures.enums import Level, Space
@@ -180,6 +181,7 @@ def test_archives_page_lists_old_processed_invoices_only(client):
     client.force_login(s.manager)
 
     with time_machine.travel(datetime(2024, 6, 3, 12, tzinfo=tz), tick=False):
+        invoices_archive()  # the daily task
         archives = _text(client.get(reverse("portal:sent_invoices_archives")))
         search = _text(client.get(reverse("portal:sent_invoices_search")))
     assert "ARCH-1" in archives and "RECENT-2" not in archives

@@ -37,6 +37,7 @@ from openchorus.invoices.checks import (
     rule_sets,
     supplier_findings,
 )
+from openchorus.invoices.counts import counts_grouped
 from openchorus.invoices.documents import RecordValues, record_from_document
 from openchorus.invoices.enums import Channel, SourceSyntax
 from openchorus.invoices.models import Invoice, InvoiceLine
@@ -418,6 +419,7 @@ def persist(
     recipient_service: StructureService | None = None,
 ) -> Invoice:
     from openchorus.audit.services import audit_event_add
+    from openchorus.invoices.counts import count_key, counts_move
     from openchorus.invoices.services import _apply_totals, _clean_lines, author
 
     header = dict(values.header)
@@ -449,6 +451,7 @@ def persist(
     if source_syntax == SourceSyntax.PDF:
         _apply_totals(invoice, lines)
     invoice.save()
+    counts_move(None, count_key(invoice))
     for line in lines:
         line.invoice = invoice
     InvoiceLine.objects.bulk_create(lines)
@@ -557,7 +560,8 @@ def record(
         return _refused(outcome)
     structured, reading = examined.structured, examined.reading
     try:
-        with transaction.atomic():
+        # The counters' deltas of the new draft and its sending are written once (invoices.counts).
+        with transaction.atomic(), counts_grouped():
             probe = Invoice(
                 supplier=supplier,
                 number=values.header.get("number") or "",

@@ -12,12 +12,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from openchorus.core.models import StoredFile, TimeStampedModel
 from openchorus.invoices.enums import AttachmentKind, BillingFrame, Channel, InvoiceType, SourceSyntax
-from openchorus.lifecycle.statuses import InvoiceStatus
+from openchorus.lifecycle.statuses import FINAL_STATUSES, InvoiceStatus
 from openchorus.structures.models import (
     Attachment,
     BankAccount,
@@ -96,6 +97,9 @@ class Invoice(TimeStampedModel):
         max_length=30, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # When the daily archiving (`invoices.archiving`) moved the invoice to the archives: its final
+    # status had been reached more than two years before. NULL: a current invoice.
+    archived_at = models.DateTimeField(_("archivée le"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("date de dépôt"), null=True, blank=True)
 
     # --- source and files -------------------------------------------------------------------------
@@ -153,6 +157,12 @@ class Invoice(TimeStampedModel):
             ),
             models.Index(fields=["number"], name="invoice_number"),
             models.Index(fields=["engagement_number"], name="invoice_engagement"),
+            # What the daily archiving looks for: current invoices in a final status, by date.
+            models.Index(
+                fields=["status_changed_at"],
+                condition=Q(status__in=FINAL_STATUSES, archived_at__isnull=True),
+                name="invoice_archivable",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -177,6 +187,40 @@ class Invoice(TimeStampedModel):
             and self.source_syntax == SourceSyntax.NONE
             and self.status != "BROUILLON"
         )
+
+
+class InvoiceCount(models.Model):
+    """How many current (not archived) invoices share a supplier, supplier service, billing frame,
+    author and supplier's status: what the dashboard and the synthèse's counts read instead of
+    counting invoices. Kept by `invoices.counts.counts_add`, in the transaction of every write that
+    creates, deletes or archives an invoice or changes one of these values; rebuilt from the
+    invoices by `openchorus invoices recount`. The field names are the invoice's, so the same
+    `access.sent_invoices_scope` filter applies."""
+
+    supplier = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="+")
+    supplier_service = models.ForeignKey(
+        StructureService, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    billing_frame = models.CharField(max_length=40)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    supplier_status = models.CharField(max_length=30, choices=InvoiceStatus.choices)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # The upsert's conflict target (`counts_add`): a service-less key is one row too.
+            models.UniqueConstraint(
+                F("supplier"),
+                Coalesce("supplier_service", 0),
+                F("billing_frame"),
+                F("created_by"),
+                F("supplier_status"),
+                name="invoice_count_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier_id}/{self.supplier_service_id}/{self.billing_frame}/{self.created_by_id}/{self.supplier_status}: {self.n}"
 
 
 class InvoiceLine(models.Model):

@@ -2,7 +2,8 @@
 
 The supplier's follow-up of "Factures émises" (INV-7): the synthèse (what needs my action), the
 dashboard (counts by current status), the search engine with its CSV export, the archives
-(invoices whose final status was reached more than two years ago, left out of every other list),
+(invoices whose final status was reached more than two years ago, moved there by the daily
+archiving of `invoices.archiving` and left out of every other list),
 and one invoice with its history and audit trail. The recipient's "Factures reçues" (LIF-2): the
 synthèse (what to process), the dashboard, the search engine and its export.
 
@@ -12,7 +13,8 @@ lists, counts and exports agree with `lifecycle.services.supplier_visible_status
 
 Lists are built for very large tables: they follow the indexes of `Invoice.Meta` (supplier + status
 + creation, supplier + deposit date, number, engagement), fetch one row more than the page to know
-whether a next page exists, and count at most `COUNT_CAP` rows ("more than N" past that).
+whether a next page exists, and count at most `COUNT_CAP` rows ("more than N" past that). The
+dashboard and the synthèse's counts read the counters of `invoices.counts`, not the invoices.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,11 +40,10 @@ from openchorus.audit.services import ChainVerdict, audit_chain_verify
 from openchorus.core.text import search_normalize
 from openchorus.directory.selectors import directory_search
 from openchorus.invoices.enums import BillingFrame
-from openchorus.invoices.models import Invoice, InvoiceAttachment
+from openchorus.invoices.models import Invoice, InvoiceAttachment, InvoiceCount
 from openchorus.lifecycle.models import InvoiceStatusChange
 from openchorus.lifecycle.services import supplier_visible_status
 from openchorus.lifecycle.statuses import (
-    FINAL_STATUSES,
     SENT_STATUSES,
     SUPPLIER_ACTION_STATUSES,
     InvoiceStatus,
@@ -56,19 +57,12 @@ COUNT_CAP = 1000  # counts stop here: "plus de 1 000" is all a page needs to say
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 SYNTHESIS_ROWS = 5  # invoices listed under each heading of the synthèse
-ARCHIVE_AFTER = timedelta(days=2 * 365 + 1)  # two years, leap day included
 EXPORT_BATCH = 2000
 
 # --- scope ------------------------------------------------------------------------------------
 
-
-def archive_cutoff(now: datetime | None = None) -> datetime:
-    """Invoices whose final status was reached before this moment are archived."""
-    return (now or timezone.now()) - ARCHIVE_AFTER
-
-
-def _archived(cutoff: datetime) -> Q:
-    return Q(status__in=FINAL_STATUSES, status_changed_at__lt=cutoff)
+# Archived: stamped by the daily archiving (`invoices.archiving`), the one place of the rule.
+ARCHIVED = Q(archived_at__isnull=False)
 
 
 def _sent_scope(user) -> QuerySet[Invoice]:
@@ -78,7 +72,7 @@ def _sent_scope(user) -> QuerySet[Invoice]:
 
 def _current(user) -> QuerySet[Invoice]:
     """The space's invoices less the archives: what the synthèse, dashboard and search show."""
-    return _sent_scope(user).exclude(_archived(archive_cutoff()))
+    return _sent_scope(user).filter(archived_at__isnull=True)
 
 
 def _list_related(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
@@ -412,19 +406,32 @@ class SynthesisGroup:
         return str(self.status.label)
 
 
+def _counters(user) -> QuerySet[InvoiceCount]:
+    """The counters of the current invoices of the user's "Factures émises" space."""
+    return InvoiceCount.objects.filter(access.sent_invoices_scope(user)).exclude(n=0)
+
+
 def sent_invoices_synthesis(*, user, rows: int = SYNTHESIS_ROWS) -> list[SynthesisGroup]:
     """What needs the supplier's action (drafts, rejected, to recycle, suspended): for each status a
-    capped count and the latest invoices, each an index range scan of (supplier, status, -created)."""
+    count (capped at `COUNT_CAP`, read from the counters) and the latest invoices, an index range scan
+    of (supplier, status, -created) for each status that has any."""
+    counts = dict(
+        _counters(user)
+        .filter(supplier_status__in=SUPPLIER_ACTION_STATUSES)
+        .order_by()
+        .values_list("supplier_status")
+        .annotate(total=Sum("n"))
+    )
     current = _current(user)
     groups = []
     for status in SUPPLIER_ACTION_STATUSES:
-        queryset = current.filter(status=status)
-        latest = label_statuses(list(_list_related(queryset).order_by("-created_at", "-id")[: rows + 1]))
-        if len(latest) <= rows:
-            count, capped = len(latest), False
-        else:
-            count, capped = capped_count(queryset)
-        groups.append(SynthesisGroup(InvoiceStatus(status), count, capped, latest[:rows]))
+        total = counts.get(status, 0)
+        latest: list[Invoice] = []
+        if total:
+            queryset = _list_related(current.filter(status=status)).order_by("-created_at", "-id")
+            latest = label_statuses(list(queryset[:rows]))
+        count, capped = (COUNT_CAP, True) if total > COUNT_CAP else (total, False)
+        groups.append(SynthesisGroup(InvoiceStatus(status), count, capped, latest))
     return groups
 
 
@@ -474,13 +481,15 @@ def _user_label(user) -> str:
 
 
 def sent_invoices_dashboard(*, user) -> Dashboard:
-    """Counts of the current invoices (archives excluded) by status, grouped by supplier structure,
-    supplier service, billing frame and creating user: one GROUP BY, rolled up here."""
+    """Counts of the current invoices (archives excluded) by the status the supplier sees, grouped by
+    supplier structure, supplier service, billing frame and creating user: the counters of
+    `invoices.counts` in the user's scope (a few rows whatever the number of invoices), rolled up here."""
     grouped = (
-        with_supplier_status(_current(user))
+        _counters(user)
         .order_by()
-        .values_list("supplier_id", "supplier_service_id", "billing_frame", "created_by_id", "shown_status")
-        .annotate(n=Count("id"))
+        .values_list(
+            "supplier_id", "supplier_service_id", "billing_frame", "created_by_id", "supplier_status", "n"
+        )
     )
     keys = ("supplier_id", "supplier_service_id", "billing_frame", "created_by_id")
     counts: dict[str, dict[Any, dict[str, int]]] = {
@@ -525,7 +534,7 @@ def sent_invoices_dashboard(*, user) -> Dashboard:
 
 def sent_invoices_archives(*, user, page: int = 1, page_size: int = PAGE_SIZE) -> Page:
     """Invoices whose final status (rejected, payment ordered) was reached more than two years ago."""
-    queryset = with_supplier_status(_sent_scope(user).filter(_archived(archive_cutoff())))
+    queryset = with_supplier_status(_sent_scope(user).filter(ARCHIVED))
     queryset = queryset.order_by("-status_changed_at", "-id")
     return _page(_list_related(queryset), page=page, page_size=page_size)
 
@@ -743,12 +752,7 @@ class InvoiceView:
 
     @property
     def archived(self) -> bool:
-        invoice = self.invoice
-        return bool(
-            invoice.status in FINAL_STATUSES
-            and invoice.status_changed_at
-            and invoice.status_changed_at < archive_cutoff()
-        )
+        return self.invoice.archived_at is not None
 
 
 # What the invoice page shows beside the invoice: parties, author, bank account, files.

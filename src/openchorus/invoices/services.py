@@ -31,6 +31,7 @@ from openchorus.invoices.checks import (
     resolve_recipient,
     supplier_findings,
 )
+from openchorus.invoices.counts import counted, counts_move
 from openchorus.invoices.documents import document_from_record
 from openchorus.invoices.enums import Channel, SourceSyntax
 from openchorus.invoices.models import Invoice, InvoiceAttachment, InvoiceLine
@@ -208,6 +209,7 @@ def invoice_draft_save(
         invoice = Invoice.objects.select_for_update(of=("self",)).get(pk=invoice.pk)
         _require(actor, invoice, "edit")
         action = "invoice:draft_updated"
+    counter = counted(invoice)  # the service and the billing frame may change
     structured = invoice.is_structured_deposit
     for name in ROUTING_FIELDS if structured else HEADER_FIELDS:
         if name in values:
@@ -223,6 +225,7 @@ def invoice_draft_save(
         _apply_totals(invoice, new_lines, exemption_reason)
     _route_fields(invoice)
     invoice.save()
+    counts_move(counter, counted(invoice))
     if new_lines is not None:
         invoice.lines.all().delete()
         for line in new_lines:
@@ -237,6 +240,7 @@ def invoice_draft_delete(*, actor, invoice: Invoice) -> None:
     invoice = Invoice.objects.select_for_update(of=("self",)).get(pk=invoice.pk)
     _require(actor, invoice, "delete")
     _audit(invoice, actor, "invoice:draft_deleted")
+    counts_move(counted(invoice), None)
     invoice.delete()
 
 

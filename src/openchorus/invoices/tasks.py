@@ -1,10 +1,12 @@
-"""Tasks of the invoices app: the Factur-X PDF of an invoice entered as data, after its deposit."""
+"""Tasks of the invoices app: the Factur-X PDF of an invoice entered as data, after its deposit;
+the daily archiving (INV-7)."""
 
 from __future__ import annotations
 
 from django_tasks import task
 
 from openchorus.invoices import services
+from openchorus.invoices.archiving import invoices_archive
 from openchorus.invoices.models import Invoice
 
 
@@ -20,3 +22,9 @@ def invoice_pdf_render(*, invoice_id: int) -> None:
 def invoices_pdf_catch_up() -> int:
     """Render the PDFs whose task never ran to its end (every five minutes, by the scheduler)."""
     return services.invoices_pdf_catch_up()
+
+
+@task()
+def invoices_archive_due() -> int:
+    """Move to the archives the invoices whose final status is two years old (daily)."""
+    return invoices_archive()

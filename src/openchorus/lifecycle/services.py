@@ -3,7 +3,8 @@ notifications of status changes (LIF-7).
 
 `invoice_transition` checks the table, then in one transaction: a conditional UPDATE (the row must
 still be in the status the caller saw; 0 rows means someone else moved it first), the history row,
-the audit event (with the hashes of the invoice's files) and the notifications, sent on commit.
+the audit event (with the hashes of the invoice's files), the dashboard's counters
+(`invoices.counts`) and the notifications, sent on commit.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openchorus.audit.services import audit_event_add
 from openchorus.core.errors import ApplicationError
+from openchorus.invoices.counts import counted, counts_move
 from openchorus.invoices.models import Invoice
 from openchorus.lifecycle.models import InvoiceStatusChange
 from openchorus.lifecycle.statuses import InvoiceStatus
@@ -96,12 +98,14 @@ def invoice_transition(
         and invoice.recipient.payment_status_hidden
     )
     changes.setdefault("supplier_status", invoice.supplier_status if hidden else target)
+    counter = counted(invoice)
     with transaction.atomic(savepoint=False):
         updated = Invoice.objects.filter(pk=invoice.pk, status=source).update(
             status=target, status_changed_at=now, updated_at=now, **changes
         )
         if updated:
             _record(invoice, source, target, now, actor, comment, motif, files, changes)
+            counts_move(counter, counted(invoice))  # the dashboard's counters (invoices.counts)
     if updated == 0:
         raise ApplicationError(
             _("La facture %(number)s vient d'être modifiée par ailleurs ; rechargez la page.")

@@ -19,7 +19,7 @@ from django_tasks.base import Task
 
 from openchorus.connections.tasks import webhooks_retry
 from openchorus.flows import tasks as flow_tasks
-from openchorus.invoices.tasks import invoices_pdf_catch_up
+from openchorus.invoices.tasks import invoices_archive_due, invoices_pdf_catch_up
 from openchorus.notifications import digests, tasks
 from openchorus.notifications.models import ScheduledRun
 
@@ -50,6 +50,10 @@ def every_five_minutes(local: datetime) -> str:
     return f"{local:%Y-%m-%dT%H}:{local.minute // 5 * 5:02d}"
 
 
+def every_day(local: datetime) -> str:
+    return local.date().isoformat()
+
+
 PERIODIC_TASKS = [
     PeriodicTask("digest", tasks.digests_send, digest_period),
     PeriodicTask("webhooks-retry", webhooks_retry, every_five_minutes),
@@ -57,6 +61,7 @@ PERIODIC_TASKS = [
     PeriodicTask("flows-resume", flow_tasks.flows_stale_resume, every_five_minutes),
     PeriodicTask("flows-returns", flow_tasks.flows_returns_write, every_five_minutes),
     PeriodicTask("invoices-pdf", invoices_pdf_catch_up, every_five_minutes),
+    PeriodicTask("invoices-archive", invoices_archive_due, every_day),
 ]
 KEEP_RUNS = timedelta(days=30)  # claimed runs older than this are forgotten
 
