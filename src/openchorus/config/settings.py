@@ -142,10 +142,13 @@ if database_url := env_str("DATABASE_URL"):
         # Server-side binding and prepared statements: PostgreSQL plans each statement once per
         # connection instead of at every call (a 9-table read spent 17 ms planning, 1 ms running;
         # docs/perf.md). Behind PgBouncer in transaction mode, use 1.21+ with max_prepared_statements
-        # or set OPENCHORUS_PG_PREPARED=false.
+        # or set OPENCHORUS_PG_PREPARED=false. Each execution still gets a plan made for its values
+        # (`force_custom_plan`): after five runs PostgreSQL may switch a prepared statement to a
+        # generic plan, blind to the values, and a list's page 50 went from 60 ms to 2 s (perf.md).
         DATABASES["default"].setdefault("OPTIONS", {})
         DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
         DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 2)
+        DATABASES["default"]["OPTIONS"].setdefault("options", "-c plan_cache_mode=force_custom_plan")
 else:
     DATABASES = {
         "default": {
