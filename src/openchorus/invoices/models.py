@@ -163,6 +163,12 @@ class Invoice(TimeStampedModel):
                 condition=Q(status__in=FINAL_STATUSES, archived_at__isnull=True),
                 name="invoice_archivable",
             ),
+            # What the PDF catch-up looks for: entered invoices whose Factur-X is still to render.
+            models.Index(
+                fields=["submitted_at"],
+                condition=Q(pdf_file__isnull=True, source_syntax=SourceSyntax.NONE, xml_file__isnull=False),
+                name="invoice_pdf_pending",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -243,7 +249,7 @@ class InvoiceLine(models.Model):
     )  # BT-152
 
     class Meta:
-        ordering = ["invoice", "position"]
+        ordering = ["invoice_id", "position"]  # the column: "invoice" would join to order by its ordering
         constraints = [
             models.UniqueConstraint(fields=["invoice", "position"], name="invoice_line_position_unique")
         ]
@@ -267,7 +273,7 @@ class InvoiceAttachment(models.Model):
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["invoice", "added_at", "id"]
+        ordering = ["invoice_id", "added_at", "id"]
 
     def __str__(self) -> str:
         return self.filename
