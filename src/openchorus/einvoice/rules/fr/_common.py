@@ -143,6 +143,21 @@ def _siren_of(legal: Identifier | None) -> str | None:
     return legal.value if legal is not None and legal.scheme_id == "0002" else None
 
 
+def _rate_values(inv: Invoice) -> list[Decimal | None]:
+    """The VAT rates `_rates` yields, without their paths: the rules test these first (they
+    hold on almost every invoice) and only build the paths of the values that break them."""
+    values: list[Decimal | None] = [vat.rate for vat in inv.vat_breakdown]
+    values += [item.vat_rate for item in inv.allowances]
+    values += [item.vat_rate for item in inv.charges]
+    values += [line.vat.rate for line in inv.lines]
+    return values
+
+
+def _all_digits_ok(values: list[Decimal | None], decimals: int, positive: bool = False) -> bool:
+    """Whether `_digits_ok` holds for every value."""
+    return all(_digits_ok(value, decimals, positive) for value in values)
+
+
 def _rates(inv: Invoice) -> Iterator[tuple[str, Decimal | None]]:
     for i, vat in enumerate(inv.vat_breakdown):
         yield f"vat_breakdown[{i}].rate", vat.rate
