@@ -30,6 +30,7 @@ _CII_VAT_TOTALS = (
     "ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxTotalAmount"
 )
 _T = TypeVar("_T")
+_MISSING = object()
 _LINE = re.compile(r"lines\[(\d+)\]\.(.+)")
 
 _UBL = {
@@ -182,6 +183,8 @@ class XmlSourceView:
         return [(e.get("currencyID") or "").strip() for e in _selector(self._vat_totals)(self._root)]
 
     def memo(self, key: str, compute: Callable[[etree._Element], _T]) -> _T:
-        if key not in self._memo:
-            self._memo[key] = compute(self._root)
-        return cast(_T, self._memo[key])
+        # One dictionary get on the usual path (the ~80 UBL syntax rules each ask the same key).
+        found = self._memo.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._memo[key] = compute(self._root)
+        return cast(_T, found)

@@ -187,9 +187,12 @@ class Source:
         return self.element_decimal(self.find(element, path), model_path)
 
     def element_decimal(self, element: etree._Element | None, model_path: str) -> Decimal | None:
-        raw = self.element_text(element, model_path)
-        if raw is None or element is None:
+        if element is None:
             return None
+        raw = (element.text or "").strip()  # `element_text`, inlined (the readers' inner loop)
+        if not raw:
+            return None
+        self.elements[model_path] = element
         if _DECIMAL.fullmatch(raw):
             try:
                 return Decimal(raw)
