@@ -14,6 +14,7 @@ from ._common import (
     _digits_ok,
     _fmt,
     _frame,
+    _french_rates,
     _rate_values,
     _rates,
     _value,
@@ -139,7 +140,9 @@ def _frdec03(inv: Invoice) -> Iterator[Hit]:
     "4 chiffres.",
 )
 def _frdec04(inv: Invoice) -> Iterator[Hit]:
-    if all(rate is None or _rate_holds(rate) for rate in _rate_values(inv)):
+    rates = _rate_values(inv)
+    # Every French rate holds (asserted by the tests): a set inclusion settles the usual case.
+    if _french_rates(rates) or all(rate is None or _rate_holds(rate) for rate in rates):
         return
     for path, rate in _rates(inv):
         if rate is None:

@@ -19,6 +19,7 @@ from ._common import (
     VAT_RATES,
     _at,
     _fmt,
+    _french_rates,
     _rate_values,
     _rates,
     _value,
@@ -202,7 +203,7 @@ def _fr15(inv: Invoice) -> Iterator[Hit]:
     "20,6).",
 )
 def _fr16(inv: Invoice) -> Iterator[Hit]:
-    if all(rate is None or _fmt(rate) in VAT_RATES for rate in _rate_values(inv)):
+    if _french_rates(_rate_values(inv)):
         return
     for path, rate in _rates(inv):
         if rate is not None and _fmt(rate) not in VAT_RATES:
