@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import re
 import typing
 from decimal import Decimal
@@ -85,6 +86,29 @@ def test_model_instances_frozen_and_slotted() -> None:
     assert hash(model.Identifier(value="1", scheme_id="0009")) == hash(
         model.Identifier(value="1", scheme_id="0009")
     )
+
+
+@pytest.mark.parametrize("cls", _CLASSES, ids=lambda cls: cls.__name__)
+def test_model_init_takes_every_field_by_keyword_with_its_default(cls: type) -> None:
+    # The model's __init__ is generated for speed (`model._faster_init`): it must keep the
+    # dataclass contract, field by field.
+    fields = dataclasses.fields(cls)
+    parameters = inspect.signature(cls).parameters
+    assert list(parameters) == [f.name for f in fields]
+    for f in fields:
+        assert parameters[f.name].kind is inspect.Parameter.KEYWORD_ONLY
+        assert parameters[f.name].default is f.default
+    defaults = cls()
+    assert all(getattr(defaults, f.name) is f.default for f in fields)
+    first = fields[0].name
+    assert getattr(cls(**{first: "x"}), first) == "x"
+    with pytest.raises(TypeError):
+        cls("x")
+    with pytest.raises(TypeError):
+        cls(not_a_field="x")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(defaults, first, "x")
+    assert getattr(dataclasses.replace(defaults, **{first: "y"}), first) == "y"
 
 
 def test_model_term_id_reused_group_gives_group_specific_id() -> None:

@@ -31,6 +31,9 @@ _DOCTYPE_MARKERS = (
     "<!ENTITY".encode("utf-16-le"),
     "<!ENTITY".encode("utf-16-be"),
 )
+# The same without the UTF-16 ones, which hold NUL bytes: a document without any (the usual case)
+# cannot contain them, and one scan for a NUL byte is much cheaper than a search for each marker.
+_BYTE_MARKERS = tuple(marker for marker in _DOCTYPE_MARKERS if b"\0" not in marker)
 
 
 def make_parser() -> etree.XMLParser:
@@ -80,7 +83,7 @@ def parse_xml(data: bytes, *, max_bytes: int = MAX_XML_BYTES, max_depth: int = M
         raise _too_big(len(data), max_bytes)
     if not data.strip():
         raise refusal("XML-EMPTY", "Le fichier XML est vide.", "The XML file is empty.")
-    if any(marker in data for marker in _DOCTYPE_MARKERS):
+    if any(marker in data for marker in (_DOCTYPE_MARKERS if b"\0" in data else _BYTE_MARKERS)):
         raise _doctype_refusal()
     try:
         root = etree.fromstring(data, parser())

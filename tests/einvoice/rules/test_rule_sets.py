@@ -276,3 +276,52 @@ def test_profile_subsets_match_the_installed_artefacts(profile: Profile, listed:
     from openchorus.einvoice import strict
 
     assert listed == en16931.RULE_SET.ids() & strict.rule_ids(strict.CII_PROFILE[profile])
+
+
+_DIGIT_SAMPLES = [
+    None,
+    Decimal("0"),
+    Decimal("-0"),
+    Decimal("12.5"),
+    Decimal("-12.50"),
+    Decimal("12.505"),
+    Decimal("0.000001"),
+    Decimal("0.0000001"),  # written with an exponent by str
+    Decimal("1E+2"),
+    Decimal("12345678901234567"),
+    Decimal("123456789012345678.9"),
+    Decimal("1234567890123456789"),
+    Decimal("12345678901234567890"),
+    Decimal("1234567890123.123456"),
+]
+
+
+@pytest.mark.parametrize("decimals", [2, 4, 6])
+@pytest.mark.parametrize("positive", [False, True])
+def test_fr_decimal_formats_judged_at_once_as_value_by_value(decimals: int, positive: bool) -> None:
+    # BR-FR-DEC-01 to -03 first match all the values with one pattern: it must never accept what the
+    # value-by-value test refuses, and must fall back to that test when it does not match.
+    from openchorus.einvoice.rules.fr._common import _all_digits_ok, _digits_ok
+
+    for value in _DIGIT_SAMPLES:
+        assert _all_digits_ok([value], decimals, positive) == _digits_ok(value, decimals, positive)
+        for other in _DIGIT_SAMPLES:
+            expected = _digits_ok(value, decimals, positive) and _digits_ok(other, decimals, positive)
+            assert _all_digits_ok([value, Decimal("1.5"), other], decimals, positive) == expected
+
+
+def test_fr_every_french_vat_rate_holds_br_fr_dec_04() -> None:
+    # BR-FR-DEC-04 passes an invoice whose rates are all in VAT_RATES without looking further.
+    from openchorus.einvoice.rules.fr._common import VAT_RATES, _fmt, _french_rates
+    from openchorus.einvoice.rules.fr.decimals import _rate_holds
+
+    for rate in VAT_RATES:
+        assert _fmt(Decimal(rate)) == rate and _rate_holds(Decimal(rate))
+    assert _french_rates([Decimal("20.00"), None, Decimal("5.5")])
+    assert not _french_rates([Decimal("20.00"), Decimal("2E+1")])
+    fired = {i.rule_id for i in validate(build_invoice(typical_lines(3)), rule_sets=("fr",))}
+    assert not fired & {"BR-FR-16", "BR-FR-DEC-04"}
+    line = typical_lines(1)[0]
+    odd = dataclasses.replace(line, vat=dataclasses.replace(line.vat, rate=Decimal("-19.999")))
+    fired = {i.rule_id for i in validate(build_invoice((odd,)), rule_sets=("fr",))}
+    assert {"BR-FR-16", "BR-FR-DEC-04"} <= fired

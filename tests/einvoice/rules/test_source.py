@@ -49,3 +49,41 @@ def test_source_view_counts_groups_in_both_syntaxes() -> None:
         assert view.count("lines[1].period") == 0
         assert view.count("lines[9].period") == 0
         assert view.vat_total_currencies() == ["EUR"]
+
+
+def test_source_view_counts_from_the_reader_index_as_xpath_does() -> None:
+    # Two lines of three with a period, an empty preceding invoice group: with the
+    # reader's child index the counts are lookups, and they must agree with the XPath counts.
+    invoice = build_invoice(typical_lines(3))
+    groups = (
+        "seller.address",
+        "buyer.address",
+        "tax_representative.address",
+        "totals",
+        "invoicing_period",
+        "preceding_invoices",
+        "lines[*].period",
+        "lines[0].period",
+        "lines[1].period",
+        "lines[2].period",
+        "lines[7].period",
+    )
+    for syntax in ("ubl", "cii"):
+        xml = write(invoice, syntax)  # type: ignore[arg-type]
+        if syntax == "ubl":
+            line_period = b"<cac:InvoicePeriod><cbc:StartDate>2026-01-01</cbc:StartDate></cac:InvoicePeriod>"
+            xml = xml.replace(b"</cac:InvoiceLine>", line_period + b"</cac:InvoiceLine>", 2)
+            xml = xml.replace(
+                b"</cbc:DocumentCurrencyCode>", b"</cbc:DocumentCurrencyCode><cac:BillingReference/>"
+            )
+        result = read(xml)
+        root = next(iter(result.locations.values())).element.getroottree().getroot()
+        assert root in result.children
+        indexed, by_xpath = XmlSourceView(root, result.children), XmlSourceView(root)
+        counts = [indexed.count(group) for group in groups]
+        assert counts == [by_xpath.count(group) for group in groups]
+        if syntax == "ubl":
+            assert counts[5:10] == [1, 2, 1, 1, 0]
+    # An index of another tree (the document parsed again) is not used.
+    other = parse_xml(write(invoice, "ubl"))
+    assert XmlSourceView(other, read(write(invoice, "ubl")).children).count("seller.address") == 1

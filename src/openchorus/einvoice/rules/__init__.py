@@ -132,7 +132,7 @@ def validate_read(
     chosen = profile if profile is not None else result.profile
     unreadable = _unreadable(result)
     family = _syntax_family(result)
-    source = XmlSourceView(_root_of(result))
+    source = XmlSourceView(_root_of(result), result.children)
     resolved = rule_sets_for(rule_sets, chosen)
     if family == "ubl" and "en16931" in rule_sets:
         # The CEN UBL artefact also binds the syntax (UBL-SR, UBL-DT): judged on the XML tree.

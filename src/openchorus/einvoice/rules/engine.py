@@ -54,6 +54,27 @@ class Rule:
     cii_source_check: SourceCheck | None = None
 
 
+# A rule with the check to run: with the source document (True), or on the model alone (False).
+_Step = tuple[Rule, Callable[..., Iterable[Hit]], bool]
+
+
+def _plan(rules: Iterable[Rule], profile: Profile | None, cii: bool, with_source: bool) -> tuple[_Step, ...]:
+    steps: list[_Step] = []
+    for rule in rules:
+        if rule.profiles is not None and profile is not None and profile not in rule.profiles:
+            continue
+        # Which variant of the check runs: with the source document, for CII, or the model only.
+        if with_source and cii and rule.cii_source_check is not None:
+            steps.append((rule, rule.cii_source_check, True))
+        elif with_source and rule.source_check is not None:
+            steps.append((rule, rule.source_check, True))
+        elif cii and rule.cii_check is not None:
+            steps.append((rule, rule.cii_check, False))
+        else:
+            steps.append((rule, rule.check, False))
+    return tuple(steps)
+
+
 @dataclass(frozen=True, slots=True)
 class RuleSet:
     """A named, ordered collection of rules."""
@@ -61,9 +82,22 @@ class RuleSet:
     name: str
     rules: tuple[Rule, ...]
     by_id: Mapping[str, Rule] = field(init=False, repr=False, compare=False)
+    # What `run_rules` runs, by (profile, CII or not, with a source document or not): computed once.
+    _plans: dict[tuple[Profile | None, bool, bool], tuple[_Step, ...]] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_id", {rule.rule_id: rule for rule in self.rules})
+        object.__setattr__(self, "_plans", {})
+
+    def plan(self, profile: Profile | None, cii: bool, with_source: bool) -> tuple[_Step, ...]:
+        """The rules that apply and the variant of each check to run (see `_plan`)."""
+        key = (profile, cii, with_source)
+        found = self._plans.get(key)
+        if found is None:
+            found = self._plans[key] = _plan(self.rules, profile, cii, with_source)
+        return found
 
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
@@ -157,18 +191,13 @@ def run_rules(
     """
     issues: list[Issue] = []
     cii = syntax_family == "cii"
-    for rule in rules:
-        if rule.profiles is not None and profile is not None and profile not in rule.profiles:
-            continue
-        # Which variant of the check runs: with the source document, for CII, or the model only.
-        if source is not None and cii and rule.cii_source_check is not None:
-            hits = rule.cii_source_check(invoice, source)
-        elif source is not None and rule.source_check is not None:
-            hits = rule.source_check(invoice, source)
-        elif cii and rule.cii_check is not None:
-            hits = rule.cii_check(invoice)
-        else:
-            hits = rule.check(invoice)
+    with_source = source is not None
+    if isinstance(rules, RuleSet):
+        steps = rules.plan(profile, cii, with_source)
+    else:
+        steps = _plan(rules, profile, cii, with_source)
+    for rule, check, takes_source in steps:
+        hits = check(invoice, source) if takes_source else check(invoice)
         for hit in hits:
             if hit.path in unreadable:
                 continue

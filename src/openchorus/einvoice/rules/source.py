@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Protocol, TypeVar, cast
 
 from lxml import etree
@@ -30,6 +30,7 @@ _CII_VAT_TOTALS = (
     "ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxTotalAmount"
 )
 _T = TypeVar("_T")
+_MISSING = object()
 _LINE = re.compile(r"lines\[(\d+)\]\.(.+)")
 
 _UBL = {
@@ -74,6 +75,22 @@ def _count(element: etree._Element, path: str) -> int:
     return int(_counter(path)(element))
 
 
+_STEP = re.compile(r"(cac|cbc|ram|rsm):[A-Za-z]+")
+
+
+@functools.cache
+def _clark_steps(path: str) -> tuple[str, ...] | None:
+    """The Clark tags of a plain child path ("cac:Party/cac:PostalAddress"), None for any other."""
+    steps = path.split("/")
+    if not all(_STEP.fullmatch(step) for step in steps):
+        return None
+    return tuple(f"{{{_NS[prefix]}}}{local}" for prefix, _, local in (step.partition(":") for step in steps))
+
+
+Children = Mapping[etree._Element, Mapping[str, list[etree._Element]]]
+_NO_CHILDREN: Mapping[str, list[etree._Element]] = {}
+
+
 class SourceView(Protocol):
     """Questions about the source document that the model cannot answer."""
 
@@ -103,6 +120,7 @@ class XmlSourceView:
     """A `SourceView` over a parsed UBL or CII document."""
 
     __slots__ = (
+        "_children",
         "_counts",
         "_groups",
         "_line_groups",
@@ -113,8 +131,11 @@ class XmlSourceView:
         "_vat_totals",
     )
 
-    def __init__(self, root: etree._Element) -> None:
+    def __init__(self, root: etree._Element, children: Children | None = None) -> None:
+        """`children` is the reader's index of the same tree (`ReadResult.children`): with it, group
+        counts are dictionary lookups instead of XPath calls."""
         tag = str(root.tag)
+        self._children = children if children is not None and root in children else None
         namespace = tag[1:].partition("}")[0] if tag.startswith("{") else ""
         self._root = root
         self._counts: dict[str, int] = {}
@@ -139,7 +160,9 @@ class XmlSourceView:
             return found
         if group.startswith("lines[*]."):
             path = self._line_groups.get(group[len("lines[*].") :])
-            found = sum(_count(self._root, f"{line}/{path}") for line in self._line_paths) if path else 0
+            found = (
+                sum(self._count_at(self._root, f"{line}/{path}") for line in self._line_paths) if path else 0
+            )
             self._counts[group] = found
             return found
         match = _LINE.fullmatch(group)
@@ -150,10 +173,10 @@ class XmlSourceView:
             if path is None or parent is None or not self._any_line_has(sub, path):
                 found = 0
             else:
-                found = _count(parent, path)
+                found = self._count_at(parent, path)
         else:
             path = self._groups.get(group)
-            found = _count(self._root, path) if path is not None else 0
+            found = self._count_at(self._root, path) if path is not None else 0
         self._counts[group] = found
         return found
 
@@ -162,9 +185,19 @@ class XmlSourceView:
         key = f"lines[*].{sub}"
         found = self._counts.get(key)
         if found is None:
-            found = int(any(_count(self._root, f"{line}/{path}") for line in self._line_paths))
+            found = int(any(self._count_at(self._root, f"{line}/{path}") for line in self._line_paths))
             self._counts[key] = found
         return found > 0
+
+    def _count_at(self, element: etree._Element, path: str) -> int:
+        steps = _clark_steps(path) if self._children is not None else None
+        if self._children is None or steps is None:
+            return _count(element, path)
+        index = self._children
+        found = [element]
+        for tag in steps:
+            found = [child for parent in found for child in index.get(parent, _NO_CHILDREN).get(tag, ())]
+        return len(found)
 
     def currency_ids(self) -> list[str]:
         values: list[str] = [str(value) for value in _CURRENCY_IDS(self._root)]
@@ -182,6 +215,8 @@ class XmlSourceView:
         return [(e.get("currencyID") or "").strip() for e in _selector(self._vat_totals)(self._root)]
 
     def memo(self, key: str, compute: Callable[[etree._Element], _T]) -> _T:
-        if key not in self._memo:
-            self._memo[key] = compute(self._root)
-        return cast(_T, self._memo[key])
+        # One dictionary get on the usual path (the ~80 UBL syntax rules each ask the same key).
+        found = self._memo.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._memo[key] = compute(self._root)
+        return cast(_T, found)

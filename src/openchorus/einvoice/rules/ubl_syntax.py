@@ -449,16 +449,13 @@ def _in_price_discount(element: etree._Element) -> bool:
     return any(price.find(_ALLOWANCE_CHARGE) is not None for price in element.iterancestors(_PRICE))
 
 
-def _broken(source: SourceView | None, rule_id: str) -> list[Hit]:
-    # A list, not a generator: the ~80 rules run on every UBL document and almost never fire.
-    if source is None:  # the model alone: these rules judge the XML, there is nothing to judge
-        return []
-    return [Hit(location_of(element)) for element in source.memo("ubl-syntax", scan).get(rule_id, ())]
-
-
 def _declare(registry: RuleRegistry, rule_id: str, bt: str, en: str, fr: str, severity: Severity) -> None:
     def check(invoice: Invoice, source: SourceView | None) -> list[Hit]:
-        return _broken(source, rule_id)
+        # A list, not a generator: the ~80 rules run on every UBL document and almost never fire.
+        if source is None:  # the model alone: these rules judge the XML, there is nothing to judge
+            return []
+        found = source.memo("ubl-syntax", scan).get(rule_id)
+        return [Hit(location_of(element)) for element in found] if found else []
 
     registry.source_rule(rule_id, bt, en, fr, severity=severity)(check)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -66,13 +67,39 @@ class SourceLocation:
         return f"SourceLocation({self})"
 
 
+class Locations(Mapping[str, SourceLocation]):
+    """Model path -> where the term was read, over the elements a reader recorded: each
+    `SourceLocation` is made when asked for (a reader records a few hundred, a finding asks one)."""
+
+    __slots__ = ("_elements",)
+
+    def __init__(self, elements: Mapping[str, etree._Element]) -> None:
+        self._elements = elements
+
+    def __getitem__(self, model_path: str) -> SourceLocation:
+        return SourceLocation(self._elements[model_path])
+
+    def __contains__(self, model_path: object) -> bool:
+        return model_path in self._elements
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._elements)
+
+    def __len__(self) -> int:
+        return len(self._elements)
+
+    def __repr__(self) -> str:
+        return f"Locations({dict(self)!r})"
+
+
 @dataclass
 class Source:
-    """One document being read: namespace map, locations of the terms, reading findings."""
+    """One document being read: namespace map, where each term was read, reading findings."""
 
     root: etree._Element
     ns: dict[str, str]
-    locations: dict[str, SourceLocation] = field(default_factory=dict)
+    # Model path -> the element the term was read from (`locations` gives them as locations).
+    elements: dict[str, etree._Element] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     _index: dict[etree._Element, dict[str, list[etree._Element]]] = field(default_factory=dict, repr=False)
     _paths: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
@@ -126,8 +153,13 @@ class Source:
         self._paths[path] = steps
         return steps
 
+    @property
+    def locations(self) -> Locations:
+        """Where each term was read, by model path."""
+        return Locations(self.elements)
+
     def mark(self, model_path: str, element: etree._Element) -> None:
-        self.locations[model_path] = SourceLocation(element)
+        self.elements[model_path] = element
 
     def element_text(self, element: etree._Element | None, model_path: str) -> str | None:
         """Stripped text of an element (None when absent or empty), recording its location."""
@@ -136,7 +168,7 @@ class Source:
         value = (element.text or "").strip()
         if not value:
             return None
-        self.mark(model_path, element)
+        self.elements[model_path] = element  # `mark`, inlined: a few hundred calls per invoice
         return value
 
     def text(self, element: etree._Element | None, path: str, model_path: str) -> str | None:
@@ -155,9 +187,12 @@ class Source:
         return self.element_decimal(self.find(element, path), model_path)
 
     def element_decimal(self, element: etree._Element | None, model_path: str) -> Decimal | None:
-        raw = self.element_text(element, model_path)
-        if raw is None or element is None:
+        if element is None:
             return None
+        raw = (element.text or "").strip()  # `element_text`, inlined (the readers' inner loop)
+        if not raw:
+            return None
+        self.elements[model_path] = element
         if _DECIMAL.fullmatch(raw):
             try:
                 return Decimal(raw)

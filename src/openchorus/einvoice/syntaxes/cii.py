@@ -115,10 +115,11 @@ class _Reader:
     def one_id(self, party: etree._Element | None, path: str) -> Identifier | None:
         found = self.ids(party, path)
         if found:
-            self.s.locations[path] = self.s.locations.pop(f"{path}[0]")
-            scheme = self.s.locations.pop(f"{path}[0].scheme_id", None)
+            elements = self.s.elements
+            elements[path] = elements.pop(f"{path}[0]")
+            scheme = elements.pop(f"{path}[0].scheme_id", None)
             if scheme is not None:
-                self.s.locations[f"{path}.scheme_id"] = scheme
+                elements[f"{path}.scheme_id"] = scheme
         return found[0] if found else None
 
     def ident(self, element: etree._Element | None, model_path: str) -> Identifier | None:

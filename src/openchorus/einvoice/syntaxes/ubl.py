@@ -565,50 +565,80 @@ class _Reader:
             )
             for i, prop in enumerate(item_kids.get(_ADDITIONAL_ITEM_PROPERTY, ()))
         )
+        # The terms in the order the model lists them (a bad decimal is reported in that order).
+        # Most optional terms are absent from most lines: each is looked up first, and its model
+        # path is only written out when the element is there.
         text, decimal = s.element_text, s.element_decimal
+        found = _first(kids, _ID)
+        identifier = text(found, f"{path}.identifier") if found is not None else None
+        found = _first(kids, _NOTE)
+        note = text(found, f"{path}.note") if found is not None else None
+        net_quantity = unit_code = None
+        if quantity is not None:
+            net_quantity = decimal(quantity, f"{path}.quantity")
+            unit_code = s.attr(quantity, "unitCode", f"{path}.unit_code")
+        found = _first(kids, _LINE_EXTENSION_AMOUNT)
+        net_amount = decimal(found, f"{path}.net_amount") if found is not None else None
+        found = s.find(element, "cac:OrderLineReference/cbc:LineID")
+        order_line = text(found, f"{path}.order_line_reference") if found is not None else None
+        found = _first(kids, _ACCOUNTING_COST)
+        accounting = text(found, f"{path}.buyer_accounting_reference") if found is not None else None
+        found = _first(kids, _INVOICE_PERIOD)
+        period = self.period(found, f"{path}.period") if found is not None else None
+        found = _first(price_kids, _PRICE_AMOUNT)
+        net_price = decimal(found, f"{path}.price.net_price") if found is not None else None
+        gross_price = None
+        if price_discount is not None:
+            gross_price = s.decimal(price_discount, "cbc:BaseAmount", f"{path}.price.gross_price")
+        base = base_unit = None
+        if base_quantity is not None:
+            base = decimal(base_quantity, f"{path}.price.base_quantity")
+            base_unit = s.attr(base_quantity, "unitCode", f"{path}.price.base_quantity_unit_code")
+        found = _first(tax_kids, _ID)
+        category = text(found, f"{path}.vat.category_code") if found is not None else None
+        found = _first(tax_kids, _PERCENT)
+        rate = decimal(found, f"{path}.vat.rate") if found is not None else None
+        found = _first(item_kids, _NAME)
+        name = text(found, f"{path}.item.name") if found is not None else None
+        found = _first(item_kids, _DESCRIPTION)
+        description = text(found, f"{path}.item.description") if found is not None else None
+        found = s.find(item, "cac:SellersItemIdentification/cbc:ID")
+        seller_id = text(found, f"{path}.item.seller_identifier") if found is not None else None
+        found = s.find(item, "cac:BuyersItemIdentification/cbc:ID")
+        buyer_id = text(found, f"{path}.item.buyer_identifier") if found is not None else None
+        standard_id = (
+            self.ident(standard, f"{path}.item.standard_identifier") if standard is not None else None
+        )
+        found = s.find(item, "cac:OriginCountry/cbc:IdentificationCode")
+        origin = text(found, f"{path}.item.origin_country_code") if found is not None else None
         return InvoiceLine(
-            identifier=text(_first(kids, _ID), f"{path}.identifier") or "",
-            note=text(_first(kids, _NOTE), f"{path}.note"),
+            identifier=identifier or "",
+            note=note,
             object_identifier=object_ref,
-            quantity=decimal(quantity, f"{path}.quantity"),
-            unit_code=s.attr(quantity, "unitCode", f"{path}.unit_code") or "",
-            net_amount=decimal(_first(kids, _LINE_EXTENSION_AMOUNT), f"{path}.net_amount"),
-            order_line_reference=s.text(
-                element, "cac:OrderLineReference/cbc:LineID", f"{path}.order_line_reference"
-            ),
-            buyer_accounting_reference=text(
-                _first(kids, _ACCOUNTING_COST), f"{path}.buyer_accounting_reference"
-            ),
-            period=self.period(_first(kids, _INVOICE_PERIOD), f"{path}.period"),
+            quantity=net_quantity,
+            unit_code=unit_code or "",
+            net_amount=net_amount,
+            order_line_reference=order_line,
+            buyer_accounting_reference=accounting,
+            period=period,
             allowances=tuple(allowances),
             charges=tuple(charges),
             price=Price(
-                net_price=decimal(_first(price_kids, _PRICE_AMOUNT), f"{path}.price.net_price"),
+                net_price=net_price,
                 discount=discount,
-                gross_price=s.decimal(price_discount, "cbc:BaseAmount", f"{path}.price.gross_price"),
-                base_quantity=decimal(base_quantity, f"{path}.price.base_quantity"),
-                base_quantity_unit_code=s.attr(
-                    base_quantity, "unitCode", f"{path}.price.base_quantity_unit_code"
-                ),
+                gross_price=gross_price,
+                base_quantity=base,
+                base_quantity_unit_code=base_unit,
             ),
-            vat=LineVat(
-                category_code=text(_first(tax_kids, _ID), f"{path}.vat.category_code") or "",
-                rate=decimal(_first(tax_kids, _PERCENT), f"{path}.vat.rate"),
-            ),
+            vat=LineVat(category_code=category or "", rate=rate),
             item=Item(
-                name=text(_first(item_kids, _NAME), f"{path}.item.name") or "",
-                description=text(_first(item_kids, _DESCRIPTION), f"{path}.item.description"),
-                seller_identifier=s.text(
-                    item, "cac:SellersItemIdentification/cbc:ID", f"{path}.item.seller_identifier"
-                ),
-                buyer_identifier=s.text(
-                    item, "cac:BuyersItemIdentification/cbc:ID", f"{path}.item.buyer_identifier"
-                ),
-                standard_identifier=self.ident(standard, f"{path}.item.standard_identifier"),
+                name=name or "",
+                description=description,
+                seller_identifier=seller_id,
+                buyer_identifier=buyer_id,
+                standard_identifier=standard_id,
                 classifications=tuple(classifications),
-                origin_country_code=s.text(
-                    item, "cac:OriginCountry/cbc:IdentificationCode", f"{path}.item.origin_country_code"
-                ),
+                origin_country_code=origin,
                 attributes=attributes,
             ),
         )

@@ -15,6 +15,7 @@ from ._common import (
     _ONE,
     _at,
     _blank,
+    _decimals_hit,
     _expected,
     _group_present,
     _has_totals,
@@ -368,7 +369,9 @@ def _dec_doc_ac(rule_id: str, bt: str, kind: str, field: str, name_en: str, name
     )
     def check(inv: Invoice) -> Iterator[Hit]:
         for i, item in enumerate(getattr(inv, kind)):
-            yield from _too_many_decimals(getattr(item, field), f"{kind}[{i}].{field}")
+            value = getattr(item, field)
+            if _too_many_decimals(value):
+                yield _decimals_hit(value, f"{kind}[{i}].{field}")
 
 
 _dec_doc_ac(
@@ -401,7 +404,9 @@ def _dec_total(rule_id: str, bt: str, field: str, name_en: str, name_fr: str) ->
         f"Le {name_fr} ({bt}) a au plus 2 décimales.",
     )
     def check(inv: Invoice) -> Iterator[Hit]:
-        yield from _too_many_decimals(getattr(inv.totals, field), f"totals.{field}")
+        value = getattr(inv.totals, field)
+        if _too_many_decimals(value):
+            yield _decimals_hit(value, f"totals.{field}")
 
 
 _dec_total("BR-DEC-09", "BT-106", "line_net_total", "Sum of Invoice line net amount", "total net des lignes")
@@ -435,7 +440,9 @@ def _dec_breakdown(rule_id: str, bt: str, field: str, name_en: str, name_fr: str
     )
     def check(inv: Invoice) -> Iterator[Hit]:
         for i, vat in enumerate(inv.vat_breakdown):
-            yield from _too_many_decimals(getattr(vat, field), f"vat_breakdown[{i}].{field}")
+            value = getattr(vat, field)
+            if _too_many_decimals(value):
+                yield _decimals_hit(value, f"vat_breakdown[{i}].{field}")
 
 
 _dec_breakdown(
@@ -452,7 +459,8 @@ _dec_breakdown("BR-DEC-20", "BT-117", "tax_amount", "VAT category tax amount", "
 )
 def _brdec23(inv: Invoice) -> Iterator[Hit]:
     for i, line in enumerate(inv.lines):
-        yield from _too_many_decimals(line.net_amount, f"lines[{i}].net_amount")
+        if _too_many_decimals(line.net_amount):
+            yield _decimals_hit(line.net_amount, f"lines[{i}].net_amount")
 
 
 def _dec_line_ac(rule_id: str, bt: str, kind: str, field: str, name_en: str, name_fr: str) -> None:
@@ -465,7 +473,9 @@ def _dec_line_ac(rule_id: str, bt: str, kind: str, field: str, name_en: str, nam
     def check(inv: Invoice) -> Iterator[Hit]:
         for i, line in enumerate(inv.lines):
             for j, item in enumerate(getattr(line, kind)):
-                yield from _too_many_decimals(getattr(item, field), f"lines[{i}].{kind}[{j}].{field}")
+                value = getattr(item, field)
+                if _too_many_decimals(value):
+                    yield _decimals_hit(value, f"lines[{i}].{kind}[{j}].{field}")
 
 
 _dec_line_ac(

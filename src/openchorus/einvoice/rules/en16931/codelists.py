@@ -136,6 +136,7 @@ _code_rule(
         *(
             pair
             for i, line in enumerate(inv.lines)
+            if line.object_identifier is not None  # (the usual case: no path to write out)
             for pair in _one_id(f"lines[{i}].object_identifier", line.object_identifier)
         ),
     ],
@@ -205,6 +206,7 @@ _code_rule(
     lambda inv: [
         (f"lines[{i}].item.origin_country_code", line.item.origin_country_code)
         for i, line in enumerate(inv.lines)
+        if line.item.origin_country_code is not None  # `judge` skips None: no path to write out
     ],
 )
 _code_rule(
@@ -289,6 +291,7 @@ _code_rule(
     lambda inv: [
         pair
         for i, line in enumerate(inv.lines)
+        if line.item.standard_identifier is not None  # (the usual case: no path to write out)
         for pair in _one_id(f"lines[{i}].item.standard_identifier", line.item.standard_identifier)
     ],
 )
@@ -316,6 +319,7 @@ _code_rule(
         *(
             (f"lines[{i}].price.base_quantity_unit_code", line.price.base_quantity_unit_code)
             for i, line in enumerate(inv.lines)
+            if line.price.base_quantity_unit_code is not None  # `judge` skips None
         ),
     ],
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -141,6 +142,39 @@ def _at(path: str, hit: Hit) -> Hit:
 
 def _siren_of(legal: Identifier | None) -> str | None:
     return legal.value if legal is not None and legal.scheme_id == "0002" else None
+
+
+def _rate_values(inv: Invoice) -> list[Decimal | None]:
+    """The VAT rates `_rates` yields, without their paths: the rules test these first (they
+    hold on almost every invoice) and only build the paths of the values that break them."""
+    values: list[Decimal | None] = [vat.rate for vat in inv.vat_breakdown]
+    values += [item.vat_rate for item in inv.allowances]
+    values += [item.vat_rate for item in inv.charges]
+    values += [line.vat.rate for line in inv.lines]
+    return values
+
+
+@functools.cache
+def _surely_ok(decimals: int, positive: bool) -> re.Pattern[str]:
+    """Comma-terminated numbers, as ``str`` writes them, that `_digits_ok` accepts for sure: no
+    exponent, at most `decimals` decimals and 19 - `decimals` whole digits (so 19 digits at most)."""
+    sign = "" if positive else "-?"
+    return re.compile(rf"(?:{sign}\d{{1,{19 - decimals}}}(?:\.\d{{1,{decimals}}})?,)*", re.ASCII)
+
+
+def _all_digits_ok(values: list[Decimal | None], decimals: int, positive: bool = False) -> bool:
+    """Whether `_digits_ok` holds for every value: one pattern match over all of them first (the
+    usual answer), value by value when it does not match (it may still hold, e.g. 19 whole digits)."""
+    present = [value for value in values if value is not None]
+    if not present or _surely_ok(decimals, positive).fullmatch(",".join(map(str, present)) + ","):
+        return True
+    return all(_digits_ok(value, decimals, positive) for value in present)
+
+
+def _french_rates(rates: list[Decimal | None]) -> bool:
+    """Whether every rate is written as one of `VAT_RATES` (``str``, the usual case, is what
+    `_fmt` writes without an exponent; with one, the rules look value by value)."""
+    return {str(rate) for rate in rates if rate is not None} <= VAT_RATES
 
 
 def _rates(inv: Invoice) -> Iterator[tuple[str, Decimal | None]]:

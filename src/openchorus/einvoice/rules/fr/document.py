@@ -19,6 +19,8 @@ from ._common import (
     VAT_RATES,
     _at,
     _fmt,
+    _french_rates,
+    _rate_values,
     _rates,
     _value,
 )
@@ -201,6 +203,8 @@ def _fr15(inv: Invoice) -> Iterator[Hit]:
     "20,6).",
 )
 def _fr16(inv: Invoice) -> Iterator[Hit]:
+    if _french_rates(_rate_values(inv)):
+        return
     for path, rate in _rates(inv):
         if rate is not None and _fmt(rate) not in VAT_RATES:
             yield _at(path, _value(_fmt(rate)))
