@@ -46,7 +46,9 @@ def test_entered_invoice_satisfies_the_french_rules(settings):
     assert {note.subject_code for note in document.notes} >= {"PMT", "PMD", "AAB"}
     findings = [f for f in invoice_findings(invoice) if f.rule_id.startswith("BR-FR")]
     assert findings == []
-    # Read back, the supplier's note is the note: the platform's own mentions are not added to it.
-    values = record_from_document(einvoice.read(einvoice.write(document, "cii")).invoice)
-    assert values.header["note"] == "Livraison le 3 mars."
-    assert len(LEGAL_NOTES) == 3
+    # Written and read back, the notes keep their subject codes, the supplier's own note first.
+    read = einvoice.read(einvoice.write(document, "cii")).invoice
+    assert [(n.subject_code, n.text) for n in read.notes] == [
+        (None, "Livraison le 3 mars."),
+        *((n.subject_code, n.text) for n in LEGAL_NOTES),
+    ]

@@ -255,8 +255,7 @@ def record_from_document(document: einvoice.Invoice) -> RecordValues:
         "due_date": document.due_date,
         "payment_terms": (document.payment_terms or "")[:500],
         "payment_means_code": payment.means_code if payment else "30",
-        # The legal mentions the platform writes itself are not the supplier's note.
-        "note": "\n".join(note.text for note in document.notes if note not in LEGAL_NOTES),
+        "note": "\n".join(note.text for note in document.notes),
         "iban": transfer.account_identifier.replace(" ", "")[:34] if transfer else "",
         "bic": (transfer.service_provider_identifier or "")[:11] if transfer else "",
         "line_total": _q(totals.line_net_total, "0.01"),
