@@ -136,9 +136,8 @@ def counts_rebuild() -> int:
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {InvoiceCount._meta.db_table} IN EXCLUSIVE MODE")
     InvoiceCount.objects.all().delete()
-    fields = ("supplier_id", "supplier_service_id", "billing_frame", "created_by_id", "supplier_status")
     counters = [
-        InvoiceCount(n=n, **dict(zip(fields, key, strict=True))) for key, n in counts_recounted().items()
+        InvoiceCount(n=n, **dict(zip(KEY_FIELDS, key, strict=True))) for key, n in counts_recounted().items()
     ]
     InvoiceCount.objects.bulk_create(counters, batch_size=1000)
     return len(counters)

@@ -30,6 +30,11 @@ AMOUNT = {"max_digits": 19, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
 
+# Entered as data (portal or API) and given its CII, not yet its Factur-X PDF, which a task renders
+# just after the deposit (`services.invoice_pdf_write`); drafts aside (`Invoice.pdf_pending`).
+PDF_PENDING = Q(pdf_file__isnull=True, xml_file__isnull=False, source_syntax=SourceSyntax.NONE)
+
+
 class Invoice(TimeStampedModel):
     # --- parties (BG-4 seller = supplier structure, BG-7 buyer = recipient structure) -------------
     supplier = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="invoices_sent")
@@ -166,7 +171,7 @@ class Invoice(TimeStampedModel):
             # What the PDF catch-up looks for: entered invoices whose Factur-X is still to render.
             models.Index(
                 fields=["submitted_at"],
-                condition=Q(pdf_file__isnull=True, source_syntax=SourceSyntax.NONE, xml_file__isnull=False),
+                condition=PDF_PENDING,
                 name="invoice_pdf_pending",
             ),
         ]

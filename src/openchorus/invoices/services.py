@@ -33,8 +33,8 @@ from openchorus.invoices.checks import (
 )
 from openchorus.invoices.counts import counted, counts_move
 from openchorus.invoices.documents import document_from_record
-from openchorus.invoices.enums import Channel, SourceSyntax
-from openchorus.invoices.models import Invoice, InvoiceAttachment, InvoiceLine
+from openchorus.invoices.enums import Channel
+from openchorus.invoices.models import PDF_PENDING, Invoice, InvoiceAttachment, InvoiceLine
 from openchorus.lifecycle.services import invoice_files, invoice_stream, invoice_transition
 from openchorus.lifecycle.statuses import InvoiceStatus
 from openchorus.lifecycle.transitions import Party
@@ -376,12 +376,7 @@ def invoices_pdf_catch_up(*, older_than: timedelta = timedelta(minutes=5), limit
     """Render the PDFs a task should have written and did not (a worker stopped): the sent invoices
     entered as data, deposited more than `older_than` ago, still without their PDF. Returns how many."""
     pending = (
-        Invoice.objects.filter(
-            pdf_file__isnull=True,
-            xml_file__isnull=False,
-            source_syntax=SourceSyntax.NONE,
-            submitted_at__lt=timezone.now() - older_than,
-        )
+        Invoice.objects.filter(PDF_PENDING, submitted_at__lt=timezone.now() - older_than)
         .exclude(status="BROUILLON")
         .select_related("xml_file", "original_file", "pdf_file")
         .order_by("submitted_at", "pk")[:limit]
