@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -12,6 +13,7 @@ from oauth2_provider.models import AccessToken
 from openchorus.connections.models import TechnicalAccount
 from openchorus.connections.services import password_matches
 from openchorus.core.errors import ApplicationError
+from openchorus.core.fixed import FixedRead
 from openchorus.structures import access
 from openchorus.structures.enums import Status
 
@@ -117,6 +119,27 @@ def technical_account_check(*, login: str, password: str, token: AccessToken) ->
     return account
 
 
+# The account of a login, live, joined to the unexpired token of its own client: read at every API
+# call, so compiled once (core.fixed).
+_live_account = FixedRead(
+    lambda login, checksum, now: (
+        TechnicalAccount.objects.select_related("structure")
+        .filter(
+            login=login,
+            revoked_at__isnull=True,
+            password_expires_at__gt=now,
+            structure__status=Status.ACTIVE,
+            application__accesstoken__token_checksum=checksum,
+            application__accesstoken__expires__gt=now,
+        )
+        .order_by()[:1]
+    ),
+    login=str,
+    checksum=str,
+    now=datetime,
+)
+
+
 def api_credentials_check(*, token: str, login: str, password: str) -> TechnicalAccount:
     """The technical account of an API call, both credentials checked; CredentialError otherwise.
 
@@ -126,20 +149,8 @@ def api_credentials_check(*, token: str, login: str, password: str) -> Technical
     read finds nothing, the checks above run one by one to say which credential failed.
     """
     if token and login and password:
-        now = timezone.now()
         checksum = hashlib.sha256(token.encode()).hexdigest()
-        found = list(
-            TechnicalAccount.objects.select_related("structure")
-            .filter(
-                login=login,
-                revoked_at__isnull=True,
-                password_expires_at__gt=now,
-                structure__status=Status.ACTIVE,
-                application__accesstoken__token_checksum=checksum,
-                application__accesstoken__expires__gt=now,
-            )
-            .order_by()[:1]
-        )
+        found = _live_account(login=login, checksum=checksum, now=timezone.now())
         if found and password_matches(password, found[0].password):
             return found[0]
     return technical_account_check(login=login, password=password, token=access_token_check(token=token))

@@ -37,10 +37,11 @@ from django.utils.translation import gettext_lazy
 
 from openchorus.audit.models import AuditEvent
 from openchorus.audit.services import ChainVerdict, audit_chain_verify
+from openchorus.core.fixed import FixedRead
 from openchorus.core.text import search_normalize
 from openchorus.directory.selectors import directory_search
 from openchorus.invoices.enums import BillingFrame
-from openchorus.invoices.models import Invoice, InvoiceAttachment, InvoiceCount
+from openchorus.invoices.models import Invoice, InvoiceAttachment, InvoiceCount, InvoiceLine
 from openchorus.lifecycle.models import InvoiceStatusChange
 from openchorus.lifecycle.services import supplier_visible_status
 from openchorus.lifecycle.statuses import (
@@ -777,6 +778,35 @@ PARTIES_COLUMNS = (
 )  # fmt: skip
 
 
+_INVOICE_READS: dict[tuple[tuple[str, ...], tuple[str, ...]], FixedRead] = {}
+
+
+def _invoice_read(related: tuple[str, ...], columns: tuple[str, ...]) -> FixedRead:
+    """One invoice with `related` (and of them only `columns`, when given): a read of fixed shape,
+    compiled once per shape (core.fixed; the shapes are this module's constants)."""
+    read = _INVOICE_READS.get((related, columns))
+    if read is None:
+
+        def build(invoice_id: int) -> QuerySet[Invoice]:
+            invoices = Invoice.objects.select_related(*related).filter(pk=invoice_id).order_by()
+            if columns:
+                invoices = invoices.only(*(f.name for f in Invoice._meta.concrete_fields), *columns)
+            return invoices
+
+        read = _INVOICE_READS.setdefault((related, columns), FixedRead(build, invoice_id=int))
+    return read
+
+
+# An invoice's lines and attachments in their order (the API's consulter reads them at every call).
+invoice_lines = FixedRead(
+    lambda invoice_id: InvoiceLine.objects.filter(invoice_id=invoice_id).order_by("position"), invoice_id=int
+)
+invoice_attachments = FixedRead(
+    lambda invoice_id: InvoiceAttachment.objects.filter(invoice_id=invoice_id).order_by("added_at", "id"),
+    invoice_id=int,
+)
+
+
 def invoice_get_for_user(
     *, user, invoice_id: int, related: Sequence[str] = PAGE_RELATED, columns: Sequence[str] = ()
 ) -> tuple[Invoice, dict[str, bool]] | None:
@@ -784,10 +814,7 @@ def invoice_get_for_user(
     (the page then answers 404, saying nothing of whether it exists). `related` are the relations
     read with it; `columns`, when given, the only columns of those relations read (every column of
     the invoice itself is)."""
-    invoices = Invoice.objects.select_related(*related).filter(pk=invoice_id).order_by()
-    if columns:
-        invoices = invoices.only(*(f.name for f in Invoice._meta.concrete_fields), *columns)
-    invoice = next(iter(invoices), None)
+    invoice = next(iter(_invoice_read(tuple(related), tuple(columns))(invoice_id=invoice_id)), None)
     if invoice is None:
         return None
     abilities = access.invoice_abilities(user, invoice)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from openchorus.core.fixed import FixedRead
 from openchorus.structures.enums import DEFAULT_SPACES, PUBLIC_ONLY_SPACES, Level, Role, Space
 from openchorus.structures.models import Habilitation, Membership, Structure, StructureSpace
 
@@ -60,11 +61,18 @@ def _signed_in(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
+# Read at every API call (the technical account's rights): compiled once (core.fixed).
+_opened_spaces = FixedRead(
+    lambda structure_id: StructureSpace.objects.filter(structure_id=structure_id).values_list(
+        "space", flat=True
+    ),
+    structure_id=int,
+)
+
+
 def open_spaces(structure: Structure) -> set[str]:
     """Spaces available on a structure: the defaults, plus those a manager opened."""
-    spaces = set(DEFAULT_SPACES) | set(
-        StructureSpace.objects.filter(structure=structure).values_list("space", flat=True)
-    )
+    spaces = set(DEFAULT_SPACES) | set(_opened_spaces(structure_id=structure.pk))
     if not structure.is_public:
         spaces -= PUBLIC_ONLY_SPACES
     return spaces

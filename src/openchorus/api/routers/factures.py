@@ -677,8 +677,8 @@ def _vat_code(rate: Decimal | None) -> str | None:
 def _facture(invoice: Invoice) -> dict[str, Any]:
     recipient, service = invoice.recipient, invoice.recipient_service
     supplier, supplier_service = invoice.supplier, invoice.supplier_service
-    lines = list(invoice.lines.order_by("position"))
-    attachments = list(invoice.attachments.order_by("added_at", "id"))
+    lines = selectors.invoice_lines(invoice_id=invoice.pk)
+    attachments = selectors.invoice_attachments(invoice_id=invoice.pk)
     breakdown = invoice.vat_breakdown or []
     status = supplier_visible_status(invoice)
     paid = invoice.paid_amount or Decimal(0)
