@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from datetime import date, timedelta
 
@@ -130,3 +131,26 @@ def test_reads_whose_values_are_transformed_are_refused_loudly(build, kinds, mes
 def test_only_plain_kinds_of_values():
     with pytest.raises(TypeError, match="int, str or datetime"):
         FixedRead(lambda amount: Structure.objects.all(), amount=float)
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_only_fixed_reads_are_prepared(structures):
+    """A fixed read is prepared at its first run (PostgreSQL then plans it once per connection);
+    an ordinary queryset, run as often, never is: each run is planned for its own values."""
+    if os.environ.get("OPENCHORUS_REQUIRE_POSTGRES") != "1":
+        assert connection.vendor == "sqlite"  # nothing is prepared there; CI's second pass runs this
+        return
+    for structure in structures * 3:
+        list(Structure.objects.filter(identifier=structure.identifier))
+    assert not [sql for sql in _prepared_statements() if "structures_structure" in sql]
+    read = FixedRead(lambda identifier: Structure.objects.filter(identifier=identifier), identifier=str)
+    assert [s.pk for s in read(identifier=structures[0].identifier)] == [structures[0].pk]
+    prepared = [sql for sql in _prepared_statements() if "structures_structure" in sql]
+    assert len(prepared) == 1 and '"identifier" = $1' in prepared[0]
+    assert connection.connection.prepare_threshold is None  # restored after the read

@@ -136,19 +136,20 @@ FORM_RENDERER = "dsfr.forms.DsfrDjangoTemplates"
 # --- Database -------------------------------------------------------------------------------
 # DATABASE_URL selects PostgreSQL in production; the embedded default is SQLite in the data
 # directory, tuned for a web server and a task worker writing side by side.
+# Prepared statements on PostgreSQL (server-side binding, and the reads of core.fixed prepared).
+OPENCHORUS_PG_PREPARED = env_bool("OPENCHORUS_PG_PREPARED", True)
 if database_url := env_str("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(database_url, conn_max_age=60, conn_health_checks=True)}
-    if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool("OPENCHORUS_PG_PREPARED", True):
-        # Server-side binding and prepared statements: PostgreSQL plans each statement once per
-        # connection instead of at every call (a 9-table read spent 17 ms planning, 1 ms running;
-        # docs/perf.md). Behind PgBouncer in transaction mode, use 1.21+ with max_prepared_statements
-        # or set OPENCHORUS_PG_PREPARED=false. Each execution still gets a plan made for its values
-        # (`force_custom_plan`): after five runs PostgreSQL may switch a prepared statement to a
-        # generic plan, blind to the values, and a list's page 50 went from 60 ms to 2 s (perf.md).
+    if DATABASES["default"]["ENGINE"].endswith("postgresql") and OPENCHORUS_PG_PREPARED:
+        # Server-side binding; no statement is prepared by count (`prepare_threshold` None): each is
+        # planned for its own values, as a list filtered on a supplier with 128,000 invoices needs
+        # (a generic plan, blind to the values, made a list's page 50 take 2 s instead of 60 ms;
+        # docs/perf.md). Only the reads of a fixed shape (core.fixed: one row by key, at every API
+        # call) are prepared, and PostgreSQL plans those once per connection. Behind PgBouncer in
+        # transaction mode, use 1.21+ with max_prepared_statements or set OPENCHORUS_PG_PREPARED=false.
         DATABASES["default"].setdefault("OPTIONS", {})
         DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
-        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 2)
-        DATABASES["default"]["OPTIONS"].setdefault("options", "-c plan_cache_mode=force_custom_plan")
+        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", None)
 else:
     DATABASES = {
         "default": {

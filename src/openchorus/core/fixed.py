@@ -14,8 +14,8 @@ shape never changes, only some values:
 
 The queryset is built and compiled once per thread and database connection with sample values,
 twice with different samples to find where each value lands among the statement's parameters; later
-calls put the new values there and execute the same SQL (on PostgreSQL, the same text is what lets
-psycopg prepare it). Values are ints, strings or datetimes; one whose compiled parameter is not the
+calls put the new values there and execute the same SQL. On PostgreSQL that statement is prepared
+(the only ones that are: settings.py), so the server also plans it once per connection. Values are ints, strings or datetimes; one whose compiled parameter is not the
 value itself (a `__contains` pattern, an `__in` list) is refused at the first call, loudly. Model
 instances (with `select_related`, `only`) and `values_list` rows are supported, as Django builds
 them (the same converters and related populators).
@@ -24,11 +24,13 @@ them (the same converters and related populators).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.db.models.query import (
@@ -43,6 +45,22 @@ _SAMPLES: dict[type, Callable[[int, int], Any]] = {
     str: lambda slot, n: f"\x1ffixed-read-{n}-{slot}\x1f",
     datetime: lambda slot, n: datetime(1901 + n, 1, 1, 0, 0, slot, tzinfo=UTC),
 }
+
+
+@contextmanager
+def _prepared(connection) -> Iterator[None]:
+    """On PostgreSQL, this statement prepared (psycopg prepares none by count: settings.py), so that
+    the server plans it once per connection, a generic plan fit for a read by key."""
+    raw = connection.connection
+    if connection.vendor != "postgresql" or not settings.OPENCHORUS_PG_PREPARED or raw is None:
+        yield
+        return
+    threshold = raw.prepare_threshold
+    raw.prepare_threshold = 0
+    try:
+        yield
+    finally:
+        raw.prepare_threshold = threshold
 
 
 @dataclass
@@ -80,7 +98,7 @@ class FixedRead:
         params = list(compiled.params)
         for position, name, passed in compiled.slots:
             params[position] = passed(values[name])
-        with connection.cursor() as cursor:
+        with connection.cursor() as cursor, _prepared(connection):
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         if compiled.converters:
