@@ -45,7 +45,7 @@ def test_instances_match_the_queryset_with_related_and_only(structures):
     build = lambda structure_id: (  # noqa: E731
         StructureService.objects.select_related("structure")
         .filter(structure_id=structure_id)
-        .only("code", "label", "structure__legal_name", "structure__identifier")
+        .only("code", "label", "start_date", "created_at", "structure__legal_name", "structure__identifier")
         .order_by("code")
     )
     read = FixedRead(build, structure_id=int)
@@ -55,6 +55,8 @@ def test_instances_match_the_queryset_with_related_and_only(structures):
             _fields(s, ("pk", "code", "label")) for s in plain
         ]
         assert [s.structure.legal_name for s in fixed] == [structure.legal_name] * 2
+        # values go through the database's converters (dates and datetimes on SQLite)
+        assert [(s.start_date, s.created_at) for s in fixed] == [(s.start_date, s.created_at) for s in plain]
         assert fixed[0].get_deferred_fields() == plain[0].get_deferred_fields()
         assert fixed[0]._state.db == "default" and not fixed[0]._state.adding
     assert read(structure_id=0) == []
