@@ -9,10 +9,12 @@ beside the field, the API and EDI reports carry the same record. `invoice_findin
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import translation
 
 from openchorus import einvoice
@@ -306,18 +308,36 @@ def duplicate_findings(invoice: Invoice) -> list[Finding]:
         others = others.exclude(pk=invoice.pk)
     if not others.exists():
         return []
-    year = invoice.issue_date.year
-    return [
-        _fatal(
-            "INV-5-DOUBLON",
-            "number",
-            f"Votre structure a déjà émis une facture n° {invoice.number} en {year}.",
-            f"Your structure already sent an invoice number {invoice.number} in {year}.",
-            "Chaque facture porte un numéro unique : donnez un autre numéro, ou retrouvez la facture déjà envoyée dans « Factures émises ».",
-            'Each invoice has a unique number: give another number, or find the invoice already sent in "Sent invoices".',
-            "BT-1",
-        )
-    ]
+    return [duplicate_finding(invoice.number, invoice.issue_date.year)]
+
+
+def numbers_taken(supplier_id: int, keys: Iterable[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Of these (year, number), those the supplier already sent (the rule of `duplicate_findings`,
+    for a batch of invoices in one query)."""
+    keys = set(keys)
+    if not keys:
+        return set()
+    condition = Q()
+    for year, number in keys:
+        condition |= Q(year=year, number=number)
+    taken = (
+        Invoice.objects.filter(condition, supplier_id=supplier_id)
+        .exclude(status=InvoiceStatus.DRAFT)
+        .values_list("year", "number")
+    )
+    return set(taken) & keys
+
+
+def duplicate_finding(number: str, year: int) -> Finding:
+    return _fatal(
+        "INV-5-DOUBLON",
+        "number",
+        f"Votre structure a déjà émis une facture n° {number} en {year}.",
+        f"Your structure already sent an invoice number {number} in {year}.",
+        "Chaque facture porte un numéro unique : donnez un autre numéro, ou retrouvez la facture déjà envoyée dans « Factures émises ».",
+        'Each invoice has a unique number: give another number, or find the invoice already sent in "Sent invoices".',
+        "BT-1",
+    )
 
 
 # --- everything ---------------------------------------------------------------------------------
