@@ -4,13 +4,21 @@ chains verified), counters and item outcomes; and it stays safe when a batch can
 
 from __future__ import annotations
 
+import itertools
+import json
 import re
+from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.db.models import Model
+from django.utils import timezone
 
 from openchorus.audit.models import AuditEvent
 from openchorus.audit.services import audit_trail_verify
+from openchorus.connections import webhooks
+from openchorus.connections.models import WebhookDelivery
+from openchorus.connections.services import technical_account_create
 from openchorus.flows import services
 from openchorus.flows.enums import FlowChannel, FlowStatus, FlowSyntax, ItemOutcome
 from openchorus.flows.models import Flow, FlowItem
@@ -19,6 +27,8 @@ from openchorus.invoices.counts import counts_recounted, counts_stored
 from openchorus.invoices.models import Invoice
 from openchorus.lifecycle.models import InvoiceStatusChange
 from openchorus.lifecycle.statuses import InvoiceStatus
+from openchorus.structures.enums import Space
+from openchorus.structures.models import StructureSpace
 from tests.flows.test_processing import targz, wrong_total
 from tests.invoices.factories import sent, setting, structured_file
 
@@ -122,9 +132,37 @@ def picture(flow: Flow, prefix: str) -> dict:
     }
 
 
-def test_bulk_path_writes_what_the_per_invoice_path_writes(settings, django_capture_on_commit_callbacks):
+def told(prefix: str) -> list:
+    """The webhook deliveries of the flow's invoices, by account, in the order they were queued."""
+    bodies = []
+    for delivery in WebhookDelivery.objects.order_by("id"):
+        body = json.loads(delivery.body)
+        data = body["data"]
+        if not data.get("numeroFacture", "").startswith(prefix):
+            continue
+        data.pop("idFacture")
+        data.pop("dateHeureEtatCourant")
+        bodies.append([delivery.webhook.account.login, delivery.event_type, _plain(data, prefix)])
+    return bodies
+
+
+def test_bulk_path_writes_what_the_per_invoice_path_writes(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    # Each transition a second after the one before: the webhooks must tell each status its own time.
+    clock = itertools.count()
+    start = timezone.now()
+    monkeypatch.setattr(
+        "openchorus.lifecycle.services.timezone",
+        SimpleNamespace(now=lambda: start + timedelta(seconds=next(clock))),
+    )
     settings.OPENCHORUS_FLOW_CHUNK_SIZE = 250
+    settings.OPENCHORUS_WEBHOOK_ALLOW_PRIVATE = True
     s = setting()
+    StructureSpace.objects.get_or_create(structure=s.recipient, space=Space.RECEIVED_INVOICES)
+    for structure in (s.supplier, s.recipient):
+        account = technical_account_create(actor=None, structure=structure).account
+        webhooks.webhook_add(actor=None, account=account, url="https://hooks.example.org/a")
     one_by_one = integrate(s, "UN", settings, 1, django_capture_on_commit_callbacks)
     in_bulk = integrate(s, "LOT", settings, 3, django_capture_on_commit_callbacks)
 
@@ -148,6 +186,16 @@ def test_bulk_path_writes_what_the_per_invoice_path_writes(settings, django_capt
     report = audit_trail_verify()
     assert report.valid, [str(b) for b in report.broken]
     assert counts_stored() == counts_recounted(), "invoices recount --check finds nothing to fix"
+    assert told("LOT") == told("UN")
+    assert (
+        len(told("LOT")) == 5 * 2 * 2
+    )  # the invoice sent before and four integrated: both sides, two statuses
+    for delivery in WebhookDelivery.objects.filter(event_type="invoice.status_changed"):
+        data = json.loads(delivery.body)["data"]
+        change = InvoiceStatusChange.objects.get(
+            invoice_id=data["idFacture"], to_status=data["nouveauStatut"]
+        )
+        assert data["dateHeureEtatCourant"] == webhooks._iso(change.at), "each status told with its own time"
 
 
 def _split(s, settings, numbers: list[str]) -> tuple[Flow, list[FlowItem]]:

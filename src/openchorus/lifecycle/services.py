@@ -224,8 +224,11 @@ def transitions_record(steps: list[Transitioned], audit: AuditBatch) -> None:
 
 
 def transitions_notify(steps: list[Transitioned]) -> None:
-    """The notices of recorded transitions, as `invoice_transition` queues them."""
+    """The notices of recorded transitions, as `invoice_transition` queues them: each told of the
+    invoice as that transition left it (its status and time; `steps` in the order they were made,
+    so each invoice ends as its last one left it)."""
     for step in steps:
+        step.invoice.status, step.invoice.status_changed_at = step.target, step.at
         _notify(step.invoice, step.target)
 
 
