@@ -258,3 +258,30 @@ def test_an_unexpected_fault_in_a_batch_falls_back_to_one_by_one(settings, monke
         ItemOutcome.INTEGRATED
     }
     assert Invoice.objects.filter(supplier=s.supplier, status=InvoiceStatus.AVAILABLE).count() == 2
+
+
+def test_a_batch_costs_the_same_statements_for_4_or_8_invoices(settings):
+    """Everything a batch writes is grouped (webhook deliveries included): its writes do not grow
+    with its invoices. (What does grow, with webhooks only, is each listening account's right to
+    see each invoice, read per status told, as the per-invoice path does.)"""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.OPENCHORUS_FLOW_BATCH_SIZE = 10
+    settings.OPENCHORUS_WEBHOOK_ALLOW_PRIVATE = True
+    s = setting()
+    StructureSpace.objects.get_or_create(structure=s.recipient, space=Space.RECEIVED_INVOICES)
+    for structure in (s.supplier, s.recipient):
+        account = technical_account_create(actor=None, structure=structure).account
+        webhooks.webhook_add(actor=None, account=account, url="https://hooks.example.org/a")
+    counts = []
+    for size in (4, 8):
+        flow, items = _split(s, settings, [f"S{size}-{n}" for n in range(size)])
+        context = services._chunk_context(flow)
+        with webhooks.webhook_listeners_remembered(), CaptureQueriesContext(connection) as queries:
+            services._process_batch(context, items)
+        assert FlowItem.objects.filter(flow=flow, outcome=ItemOutcome.INTEGRATED).count() == size
+        writes = [q for q in queries.captured_queries if q["sql"].split(None, 1)[0] in ("INSERT", "UPDATE")]
+        counts.append(len(writes))
+    assert counts[0] == counts[1], counts
+    assert WebhookDelivery.objects.filter(event_type="invoice.status_changed").count() == (4 + 8) * 2 * 2

@@ -127,7 +127,7 @@ def invoice_transition(
             step = _applied(invoice, source, target, now, actor, comment, motif, files, changes)
             _history(step).save()
             audit_event_add(stream=invoice_stream(invoice), **_event(step))
-            _notify(invoice, target)
+            _notify(invoice, target, source)
             counts_move(counter, counted(invoice))  # the dashboard's counters (invoices.counts)
     if updated == 0:
         raise ApplicationError(
@@ -227,9 +227,12 @@ def transitions_notify(steps: list[Transitioned]) -> None:
     """The notices of recorded transitions, as `invoice_transition` queues them: each told of the
     invoice as that transition left it (its status and time; `steps` in the order they were made,
     so each invoice ends as its last one left it)."""
-    for step in steps:
-        step.invoice.status, step.invoice.status_changed_at = step.target, step.at
-        _notify(step.invoice, step.target)
+    from openchorus.connections.webhooks import webhook_deliveries_grouped
+
+    with webhook_deliveries_grouped():
+        for step in steps:
+            step.invoice.status, step.invoice.status_changed_at = step.target, step.at
+            _notify(step.invoice, step.target, step.source)
 
 
 # --- the recipient's side -----------------------------------------------------------------------
@@ -350,7 +353,7 @@ def feed_notifications_grouped() -> Iterator[None]:
         _grouped.reset(token)
 
 
-def _notify(invoice: Invoice, target: str) -> None:
+def _notify(invoice: Invoice, target: str, source: str | None = None) -> None:
     """Who is told is worked out by a task once the change is committed (`lifecycle.tasks`), so a
     transition costs the request one queued row, not the lookups of everyone concerned. Nobody is
     told of Déposée (the invoice is on its way to Mise à disposition)."""
@@ -359,7 +362,7 @@ def _notify(invoice: Invoice, target: str) -> None:
         transaction.on_commit(lambda: invoice_notify.enqueue(invoice_id=pk, target=status))
     from openchorus.connections.webhooks import enqueue_invoice_event  # BYD-3 webhooks
 
-    enqueue_invoice_event(invoice, target)
+    enqueue_invoice_event(invoice, target, source)
 
 
 __all__ = [
