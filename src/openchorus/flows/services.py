@@ -423,6 +423,12 @@ def _process_batch(chunk: _Chunk, items: list[FlowItem]) -> None:
 
 
 def _write_batch(chunk: _Chunk, items: list[FlowItem], examined: list[Examined | None]) -> None:
+    """Claim the items (all still pending, else `_Taken`), write their invoices, conclude them."""
+    claimed = FlowItem.objects.filter(pk__in=[item.pk for item in items], outcome=ItemOutcome.PENDING).update(
+        processed_at=timezone.now()
+    )  # on PostgreSQL the rows stay locked: another worker's claim waits, then finds them concluded
+    if claimed != len(items):
+        raise _Taken
     ready = [
         (e, bytes(item.content or b""))
         for item, e in zip(items, examined, strict=True)
@@ -439,24 +445,17 @@ def _write_batch(chunk: _Chunk, items: list[FlowItem], examined: list[Examined |
             bank_accounts=chunk.bank_accounts,
         )
     )
-    fields = {
-        item.pk: _item_fields(item, next(written) if e and bulk_ready(e) else _record(chunk, item, e))
-        for item, e in zip(items, examined, strict=True)
-    }
-    if _items_conclude(fields) != len(fields):
-        raise _Taken
-
-
-def _items_conclude(fields: dict[int, dict]) -> int:
-    """Write each item's outcome if all the items are still pending; returns how many were. The
-    claim is a conditional UPDATE of them all (on PostgreSQL it locks them: another worker's own
-    claim waits for this transaction, then finds them concluded); the outcomes, one row each, are
-    then sent in one `executemany` (a CASE per column costs more to build than the rows)."""
-    claimed = FlowItem.objects.filter(pk__in=list(fields), outcome=ItemOutcome.PENDING).update(
-        processed_at=timezone.now()
+    _items_conclude(
+        {
+            item.pk: _item_fields(item, next(written) if e and bulk_ready(e) else _record(chunk, item, e))
+            for item, e in zip(items, examined, strict=True)
+        }
     )
-    if claimed != len(fields):
-        return claimed
+
+
+def _items_conclude(fields: dict[int, dict]) -> None:
+    """Write the outcomes of items this transaction claimed, in one `executemany` (a CASE per
+    column costs more to build than the rows)."""
     names = list(next(iter(fields.values())))
     columns = [FlowItem._meta.get_field(name) for name in names]
     table, qn = FlowItem._meta.db_table, connection.ops.quote_name
@@ -471,7 +470,6 @@ def _items_conclude(fields: dict[int, dict]) -> int:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
-    return claimed
 
 
 def flow_chunk_process(flow_id: int, chunk: int) -> None:
