@@ -147,7 +147,7 @@ def record_many(
         if key:
             taken.add(key)  # a second file of the batch with the same number is a duplicate
     if built:
-        _write(built, stored, actor)
+        _write(built, stored)
     return outcomes
 
 
@@ -168,7 +168,8 @@ def _accounts_read(supplier: Structure, files: list[Examined], accounts: dict) -
         accounts.update((iban, found.get(iban)) for iban in missing)
 
 
-def _write(built: list[_Built], files: _Files, actor) -> None:
+def _write(built: list[_Built], files: _Files) -> None:
+    """The batch's rows, each kind in one statement, the notices queued after."""
     stored = stored_files_put(list(files.wanted.values()))
     for item in built:
         for name in FILE_FIELDS:
