@@ -11,6 +11,9 @@ invoice Mise à disposition):
 
 - invoices per second;
 - the peak resident memory (VmHWM) of each worker;
+- the CPU time per invoice of the workers, and of the PostgreSQL server's processes (all of them,
+  so run it on a server nobody else uses meanwhile): a measure that other load on the machine
+  changes much less than the rate;
 - the time the workers then need for the notification tasks the flow queued (feed events).
 
 Target (issue 9): ≥ 150 invoices/s with PostgreSQL and 2 workers, each worker under 300 MB.
@@ -67,6 +70,24 @@ def peak_memory_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and of its children it has waited for."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds() -> float:
+    """The CPU time of every `postgres` process (a backend that ended counts in its parent's)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if stat.read_text().split(" (", 1)[1].startswith("postgres)"):
+                total += cpu_seconds(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
 def pending_tasks() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -108,6 +129,7 @@ def run(actor: TechnicalActor, *, invoices: int, workers: int) -> dict:
     )  # fmt: skip
     received = time.monotonic() - started
     env = {**os.environ}
+    database_cpu = postgres_cpu_seconds() if connection.vendor == "postgresql" else 0.0
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "openchorus.cli", "db_worker", "--interval", "0.2"],
@@ -124,6 +146,9 @@ def run(actor: TechnicalActor, *, invoices: int, workers: int) -> dict:
                 break
             time.sleep(0.5)
         integrated = time.monotonic() - started
+        workers_cpu = sum(cpu_seconds(p.pid) for p in processes)
+        if connection.vendor == "postgresql":
+            database_cpu = postgres_cpu_seconds() - database_cpu
         while pending_tasks():
             time.sleep(0.5)
         drained = time.monotonic() - started
@@ -141,6 +166,8 @@ def run(actor: TechnicalActor, *, invoices: int, workers: int) -> dict:
         "rate": invoices / integrated,
         "drained_s": drained,
         "memory_mb": memory,
+        "cpu_ms": workers_cpu / invoices * 1000,
+        "database_cpu_ms": database_cpu / invoices * 1000,
     }
 
 
@@ -169,6 +196,12 @@ def main() -> None:
             f"{result['integrated_s']:.1f} s = {result['rate']:.1f} invoices/s; notification tasks drained at "
             f"{result['drained_s']:.1f} s; peak memory per worker "
             + ", ".join(f"{m:.0f} MB" for m in result["memory_mb"])
+            + f"; CPU per invoice: workers {result['cpu_ms']:.1f} ms"
+            + (
+                f", PostgreSQL {result['database_cpu_ms']:.1f} ms"
+                if connection.vendor == "postgresql"
+                else ""
+            )
             + f" · load {os.getloadavg()[0]:.2f}"
         )
 

@@ -49,6 +49,44 @@ def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
     }
 
 
+def audit_event_build(
+    *,
+    head: AuditChainHead,
+    actor,
+    action: str,
+    obj: Any = None,
+    object_type: str = "",
+    object_id: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEvent:
+    """The next event of `head`'s chain, hashed, and `head` moved on to it; nothing is written."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    event = AuditEvent(
+        stream=head.stream,
+        sequence=head.length + 1,
+        created_at=timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=(getattr(actor, "email", "") or "plateforme") if actor is not None else "plateforme",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        before=_canonical(before) if before is not None else None,
+        after=_canonical(after) if after is not None else None,
+        previous_hash=head.last_hash,
+    )
+    event.hash = event_hash(previous_hash=event.previous_hash, fields=_hashed_fields(event))
+    head.last_hash, head.length = event.hash, event.sequence
+    return event
+
+
+def audit_stream_new(stream: str) -> AuditChainHead:
+    """The head of a chain not written yet (its first event is being added)."""
+    return AuditChainHead(stream=stream, last_hash=GENESIS, length=0)
+
+
 @transaction.atomic(savepoint=False)
 def audit_event_add(
     *,
@@ -66,35 +104,49 @@ def audit_event_add(
     the first event of an object created in that transaction: its chain head is inserted without
     being looked for (an existing one makes the insert fail)."""
     if new_stream:
-        head = AuditChainHead(stream=stream, last_hash=GENESIS, length=0)
+        head = audit_stream_new(stream)
     else:
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             stream=stream, defaults={"last_hash": GENESIS, "length": 0}
         )
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or str(obj.pk)
-    event = AuditEvent(
-        stream=stream,
-        sequence=head.length + 1,
-        created_at=timezone.now(),
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=(getattr(actor, "email", "") or "plateforme") if actor is not None else "plateforme",
+    event = audit_event_build(
+        head=head,
+        actor=actor,
         action=action,
+        obj=obj,
         object_type=object_type,
         object_id=object_id,
-        before=_canonical(before) if before is not None else None,
-        after=_canonical(after) if after is not None else None,
-        previous_hash=head.last_hash,
+        before=before,
+        after=after,
     )
-    event.hash = event_hash(previous_hash=event.previous_hash, fields=_hashed_fields(event))
     event.save()
-    head.last_hash, head.length = event.hash, event.sequence
     if new_stream:
         head.save(force_insert=True)
     else:
         head.save(update_fields=["last_hash", "length"])
     return event
+
+
+class AuditBatch:
+    """Events of streams all new in the caller's transaction (the invoices of an EDI batch), built
+    in memory exactly as `audit_event_add` builds them and written by `write` in two statements: the
+    events, then the chain heads (a stream that already existed makes that insert fail)."""
+
+    def __init__(self) -> None:
+        self.heads: dict[str, AuditChainHead] = {}
+        self.events: list[AuditEvent] = []
+
+    def add(self, *, stream: str, **event: Any) -> AuditEvent:
+        head = self.heads.get(stream)
+        if head is None:
+            head = self.heads[stream] = audit_stream_new(stream)
+        built = audit_event_build(head=head, **event)
+        self.events.append(built)
+        return built
+
+    def write(self) -> None:
+        AuditEvent.objects.bulk_create(self.events)
+        AuditChainHead.objects.bulk_create(self.heads.values())
 
 
 @dataclass(frozen=True)

@@ -288,12 +288,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 
 # --- EDI flows (RAC-3, docs/flows.md) ---------------------------------------------------------
 # A flow file as deposited (the real platform: 30 MB compressed), what it may unpack to, and the
-# number of invoices it may hold; the chunk of invoices one task processes; how long a flow may go
+# number of invoices it may hold; the chunk of invoices one task processes; the invoices written in
+# one transaction (`ingestion.bulk`; 1: one by one, as a portal deposit); how long a flow may go
 # without a sign of life from its worker before another takes it over.
 OPENCHORUS_FLOW_MAX_BYTES = env_int("OPENCHORUS_FLOW_MAX_MB", 30) * 1024 * 1024
 OPENCHORUS_FLOW_MAX_UNPACKED_BYTES = env_int("OPENCHORUS_FLOW_MAX_UNPACKED_MB", 600) * 1024 * 1024
 OPENCHORUS_FLOW_MAX_INVOICES = env_int("OPENCHORUS_FLOW_MAX_INVOICES", 50_000)
 OPENCHORUS_FLOW_CHUNK_SIZE = env_int("OPENCHORUS_FLOW_CHUNK_SIZE", 250)
+OPENCHORUS_FLOW_BATCH_SIZE = env_int("OPENCHORUS_FLOW_BATCH_SIZE", 100)
 OPENCHORUS_FLOW_STALE_SECONDS = env_int("OPENCHORUS_FLOW_STALE_SECONDS", 120)
 OPENCHORUS_FLOWS_DIR = Path(env_str("OPENCHORUS_FLOWS_DIR", str(DATA_DIR / "flows")))
 # deposer/flux carries the flow in base64 inside JSON: the body may be a third larger than the flow.

@@ -287,28 +287,63 @@ def _body(event_id: uuid.UUID, event_type: str, structure_id: int, data: dict[st
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
+_grouped_deliveries: ContextVar[list[WebhookDelivery] | None] = ContextVar(
+    "webhook_deliveries_grouped", default=None
+)
+
+
 def event_enqueue(
     *, account: TechnicalAccount, event_type: str, data: dict[str, Any]
 ) -> list[WebhookDelivery]:
     """One delivery per live webhook of `account`, sent once the current transaction commits.
-    Any kind of event goes through here (`event_type` is free: invoice now, EDI flows later)."""
+    Any kind of event goes through here (`event_type` is free: invoice now, EDI flows later).
+    Within `webhook_deliveries_grouped` the deliveries are inserted when the block ends."""
     if account.is_revoked:
         return []
     deliveries = []
-    for webhook in webhooks_for_account(account=account):
+    for webhook in _account_webhooks(account):
         event_id = uuid.uuid4()
         deliveries.append(
-            WebhookDelivery.objects.create(
+            WebhookDelivery(
                 webhook=webhook,
                 event_id=event_id,
                 event_type=event_type,
                 body=_body(event_id, event_type, account.structure_id, data),
             )
         )
-    ids = [d.pk for d in deliveries]
-    if ids:
-        transaction.on_commit(lambda: [_schedule(pk) for pk in ids])
+    grouped = _grouped_deliveries.get()
+    if grouped is not None:
+        grouped.extend(deliveries)
+        return deliveries
+    _deliveries_write(deliveries)
     return deliveries
+
+
+def _deliveries_write(deliveries: list[WebhookDelivery]) -> None:
+    if not deliveries:
+        return
+    if len(deliveries) == 1:
+        deliveries[0].save()
+    else:
+        WebhookDelivery.objects.bulk_create(deliveries)
+    ids = [d.pk for d in deliveries]
+    transaction.on_commit(lambda: [_schedule(pk) for pk in ids])
+
+
+@contextmanager
+def webhook_deliveries_grouped() -> Iterator[None]:
+    """Within this block (inside the caller's transaction), the deliveries queued are inserted in
+    one statement when it ends (an EDI batch: two statuses for each of its invoices)."""
+    if _grouped_deliveries.get() is not None:
+        yield
+        return
+    deliveries: list[WebhookDelivery] = []
+    token = _grouped_deliveries.set(deliveries)
+    try:
+        yield
+    finally:
+        _grouped_deliveries.reset(token)
+    _deliveries_write(deliveries)
 
 
 def _listening() -> Exists:
@@ -322,16 +357,33 @@ _remembered: ContextVar[dict[frozenset[int], list[TechnicalAccount]] | None] = C
 )
 
 
+_remembered_webhooks: ContextVar[dict[int, list[Webhook]] | None] = ContextVar(
+    "webhook_webhooks_remembered", default=None
+)
+
+
+def _account_webhooks(account: TechnicalAccount) -> list[Webhook]:
+    """`webhooks_for_account`, read once per account within `webhook_listeners_remembered`."""
+    remembered = _remembered_webhooks.get()
+    if remembered is None:
+        return list(webhooks_for_account(account=account))
+    if account.pk not in remembered:
+        remembered[account.pk] = list(webhooks_for_account(account=account))
+    return remembered[account.pk]
+
+
 @contextmanager
 def webhook_listeners_remembered() -> Iterator[None]:
-    """Within this block, the accounts listening to a set of structures are looked up once: a chunk
-    of an EDI flow writes two statuses for each of its hundreds of invoices, mostly between the same
-    two structures. A webhook added or removed meanwhile counts from the next block (seconds)."""
-    token = _remembered.set({})
+    """Within this block, the accounts listening to a set of structures, and their webhooks, are
+    looked up once: a chunk of an EDI flow writes two statuses for each of its hundreds of
+    invoices, mostly between the same two structures. A webhook added or removed meanwhile counts
+    from the next block (seconds)."""
+    token, webhooks_token = _remembered.set({}), _remembered_webhooks.set({})
     try:
         yield
     finally:
         _remembered.reset(token)
+        _remembered_webhooks.reset(webhooks_token)
 
 
 def _listening_accounts(structure_ids: frozenset[int]) -> list[TechnicalAccount]:
@@ -346,9 +398,10 @@ def _listening_accounts(structure_ids: frozenset[int]) -> list[TechnicalAccount]
     return accounts
 
 
-def enqueue_invoice_event(invoice, target: str) -> None:
-    """A status of `invoice` was just written (`target`): tell the technical accounts of its
-    supplier and recipient structures that see it, through their webhooks."""
+def enqueue_invoice_event(invoice, target: str, source: str | None = None) -> None:
+    """A status of `invoice` was just written (`target`, from `source` when the caller knows it):
+    tell the technical accounts of its supplier and recipient structures that see it, through
+    their webhooks."""
     accounts = _listening_accounts(
         frozenset(sid for sid in (invoice.supplier_id, invoice.recipient_id) if sid)
     )
@@ -358,12 +411,13 @@ def enqueue_invoice_event(invoice, target: str) -> None:
     from openchorus.lifecycle.statuses import InvoiceStatus
     from openchorus.lifecycle.transitions import REFORM_CODES
 
-    source = (
-        InvoiceStatusChange.objects.filter(invoice_id=invoice.pk, to_status=target)
-        .order_by("-at", "-id")
-        .values_list("from_status", flat=True)
-        .first()
-    ) or ""
+    if source is None:
+        source = (
+            InvoiceStatusChange.objects.filter(invoice_id=invoice.pk, to_status=target)
+            .order_by("-at", "-id")
+            .values_list("from_status", flat=True)
+            .first()
+        ) or ""
     hidden_payment = bool(
         target == InvoiceStatus.PAYMENT_ORDERED
         and invoice.recipient_id

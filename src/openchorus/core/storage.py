@@ -84,6 +84,17 @@ def stored_file_put(*, data: bytes, content_type: str) -> StoredFile:
     existing = StoredFile.objects.filter(sha256=digest).first()
     if existing is not None:
         return existing
+    stored = _stored_new(data, digest, content_type)
+    try:
+        with transaction.atomic():
+            stored.save()
+    except IntegrityError:
+        return StoredFile.objects.get(sha256=digest)
+    return stored
+
+
+def _stored_new(data: bytes, digest: str, content_type: str) -> StoredFile:
+    """The bytes written to the storage (once) and their record, not saved yet."""
     name = stored_file_path(digest)
     if not default_storage.exists(name):
         saved = default_storage.save(name, ContentFile(data))
@@ -92,12 +103,27 @@ def stored_file_put(*, data: bytes, content_type: str) -> StoredFile:
             default_storage.delete(saved)
     stored = StoredFile(sha256=digest, size=len(data), content_type=content_type)
     stored.file.name = name
-    try:
-        with transaction.atomic():
-            stored.save()
-    except IntegrityError:
-        return StoredFile.objects.get(sha256=digest)
     return stored
+
+
+def stored_files_put(files: list[tuple[bytes, str]]) -> dict[str, StoredFile]:
+    """`stored_file_put` for many (data, content type) at once, by SHA-256: the records that exist
+    read in one query, the others inserted in one statement (one inserted meanwhile by another
+    process is kept: the insert skips it and the records are read again)."""
+    wanted = {hashlib.sha256(data).hexdigest(): (data, content_type) for data, content_type in files}
+    found = {stored.sha256: stored for stored in StoredFile.objects.filter(sha256__in=list(wanted))}
+    new = [
+        _stored_new(data, digest, content_type)
+        for digest, (data, content_type) in wanted.items()
+        if digest not in found
+    ]
+    if new:
+        StoredFile.objects.bulk_create(new, ignore_conflicts=True)
+        found.update(
+            (stored.sha256, stored)
+            for stored in StoredFile.objects.filter(sha256__in=[stored.sha256 for stored in new])
+        )
+    return found
 
 
 def stored_file_read(stored: StoredFile) -> bytes:

@@ -28,7 +28,7 @@ from datetime import timedelta
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -38,7 +38,15 @@ from openchorus.core.storage import stored_file_put, stored_file_read
 from openchorus.flows.containers import FlowContentError, unpack
 from openchorus.flows.enums import SYNTAX_FAMILY, FlowChannel, FlowStatus, FlowSyntax, ItemOutcome
 from openchorus.flows.models import Flow, FlowItem
-from openchorus.ingestion.pipeline import DepositOutcome, examine, record, sender_service, size_label
+from openchorus.ingestion.bulk import bulk_ready, record_many
+from openchorus.ingestion.pipeline import (
+    DepositOutcome,
+    Examined,
+    examine,
+    record,
+    sender_service,
+    size_label,
+)
 from openchorus.invoices.checks import Finding
 from openchorus.invoices.enums import Channel
 from openchorus.lifecycle.services import feed_notifications_grouped
@@ -311,6 +319,7 @@ class _Chunk:
     service: StructureService | None = None
     refusal: Finding | None = None  # the sender lost the right to send: every invoice is refused
     recipients: dict = field(default_factory=dict)
+    bank_accounts: dict = field(default_factory=dict)  # IBAN → the sender's account (ingestion.bulk)
 
 
 def _chunk_context(flow: Flow) -> _Chunk:
@@ -322,51 +331,145 @@ def _chunk_context(flow: Flow) -> _Chunk:
     return chunk
 
 
-def _process_item(chunk: _Chunk, item: FlowItem) -> None:
-    flow = chunk.flow
-    data = bytes(item.content or b"")
+def _examine(chunk: _Chunk, item: FlowItem) -> Examined | None:
+    """The CPU part of an item, outside any transaction (other workers write meanwhile); None when
+    the sender may not send (the item is refused for that)."""
     if chunk.refusal is not None:
-        outcome = DepositOutcome(filename=item.name, refused_at="rights", findings=[chunk.refusal])
-        examined = None
-    else:  # the CPU part, outside the transaction: other workers write meanwhile
-        examined = examine(
-            data=data,
-            filename=item.name or f"{flow.number}-{item.position}",
-            syntaxes=SYNTAX_FAMILY[flow.syntax],
-        )
+        return None
+    return examine(
+        data=bytes(item.content or b""),
+        filename=item.name or f"{chunk.flow.number}-{item.position}",
+        syntaxes=SYNTAX_FAMILY[chunk.flow.syntax],
+    )
+
+
+def _record(chunk: _Chunk, item: FlowItem, examined: Examined | None) -> DepositOutcome:
+    """The write side of one item, file by file (the pipeline's `record`), or its refusal."""
+    if examined is None:
+        return DepositOutcome(filename=item.name, refused_at="rights", findings=[chunk.refusal])
+    return record(
+        examined,
+        actor=chunk.actor,
+        supplier=chunk.flow.structure,
+        data=bytes(item.content or b""),
+        channel=Channel.EDI,
+        submit=True,
+        supplier_service=chunk.service,
+        recipients=chunk.recipients,
+    )
+
+
+def _item_fields(item: FlowItem, outcome: DepositOutcome) -> dict:
+    """The item's outcome as written on it."""
+    # A text PDF is refused at detection (the flow's syntaxes), so what passed was sent.
+    integrated = outcome.sent
+    invoice = outcome.invoice if integrated else None
+    return {
+        "outcome": ItemOutcome.INTEGRATED if integrated else ItemOutcome.REJECTED,
+        "errors": [f.as_dict() for f in outcome.findings],
+        "invoice": invoice,
+        "number": (invoice.number if invoice else outcome.number)[:40],
+        "supplier_identifier": outcome.supplier_identifier[:80],
+        "recipient_identifier": (invoice.recipient_identifier if invoice else outcome.recipient_identifier)[
+            :80
+        ],
+        "processed_at": timezone.now(),
+        # An integrated invoice keeps its file as its original; a refused one keeps it here.
+        "content": None if integrated else item.content,
+    }
+
+
+def _process_item(chunk: _Chunk, item: FlowItem) -> None:
+    """One item in its own transaction, examined first."""
+    _item_write(chunk, item, _examine(chunk, item))
+
+
+def _item_write(chunk: _Chunk, item: FlowItem, examined: Examined | None) -> None:
+    """The write side of one item examined, in its own transaction."""
     try:
         with transaction.atomic():
-            if examined is not None:
-                outcome = record(
-                    examined,
-                    actor=chunk.actor,
-                    supplier=flow.structure,
-                    data=data,
-                    channel=Channel.EDI,
-                    submit=True,
-                    supplier_service=chunk.service,
-                    recipients=chunk.recipients,
-                )
-            # A text PDF is refused at detection (the flow's syntaxes), so what passed was sent.
-            integrated = outcome.sent
-            invoice = outcome.invoice if integrated else None
+            outcome = _record(chunk, item, examined)
             updated = FlowItem.objects.filter(pk=item.pk, outcome=ItemOutcome.PENDING).update(
-                outcome=ItemOutcome.INTEGRATED if integrated else ItemOutcome.REJECTED,
-                errors=[f.as_dict() for f in outcome.findings],
-                invoice=invoice,
-                number=(invoice.number if invoice else outcome.number)[:40],
-                supplier_identifier=outcome.supplier_identifier[:80],
-                recipient_identifier=(
-                    invoice.recipient_identifier if invoice else outcome.recipient_identifier
-                )[:80],
-                processed_at=timezone.now(),
-                # An integrated invoice keeps its file as its original; a refused one keeps it here.
-                content=None if integrated else item.content,
+                **_item_fields(item, outcome)
             )
             if not updated:
                 raise _Taken
     except _Taken:
         return
+
+
+def _process_batch(chunk: _Chunk, items: list[FlowItem]) -> None:
+    """Items examined one by one, then written in ONE transaction with a few statements for all
+    (`ingestion.bulk`). If another worker concluded one of them meanwhile, or a write fails (the
+    same number sent at this moment by another deposit), the batch is rolled back and its items
+    are done one by one, each in its own transaction, as `_process_item` does."""
+    examined = [_examine(chunk, item) for item in items]
+    try:
+        with transaction.atomic():
+            _write_batch(chunk, items, examined)
+    except DatabaseError as error:
+        if not isinstance(error, IntegrityError):
+            raise  # the database, not an invoice: the task fails and the flow is taken over later
+        logger.info("flow %s: a batch met %s, its items are done one by one", chunk.flow.number, error)
+    except _Taken:
+        pass
+    except Exception:
+        logger.exception("flow %s: a batch failed, its items are done one by one", chunk.flow.number)
+    else:
+        return
+    for item, one in zip(items, examined, strict=True):
+        if FlowItem.objects.filter(pk=item.pk, outcome=ItemOutcome.PENDING).exists():
+            _guarded(chunk, item, lambda item=item, one=one: _item_write(chunk, item, one))
+
+
+def _write_batch(chunk: _Chunk, items: list[FlowItem], examined: list[Examined | None]) -> None:
+    """Claim the items (all still pending, else `_Taken`), write their invoices, conclude them."""
+    claimed = FlowItem.objects.filter(pk__in=[item.pk for item in items], outcome=ItemOutcome.PENDING).update(
+        processed_at=timezone.now()
+    )  # on PostgreSQL the rows stay locked: another worker's claim waits, then finds them concluded
+    if claimed != len(items):
+        raise _Taken
+    ready = [
+        (e, bytes(item.content or b""))
+        for item, e in zip(items, examined, strict=True)
+        if e and bulk_ready(e)
+    ]
+    written = iter(
+        record_many(
+            ready,
+            actor=chunk.actor,
+            supplier=chunk.flow.structure,
+            channel=Channel.EDI,
+            supplier_service=chunk.service,
+            recipients=chunk.recipients,
+            bank_accounts=chunk.bank_accounts,
+        )
+    )
+    _items_conclude(
+        {
+            item.pk: _item_fields(item, next(written) if e and bulk_ready(e) else _record(chunk, item, e))
+            for item, e in zip(items, examined, strict=True)
+        }
+    )
+
+
+def _items_conclude(fields: dict[int, dict]) -> None:
+    """Write the outcomes of items this transaction claimed, in one `executemany` (a CASE per
+    column costs more to build than the rows)."""
+    names = list(next(iter(fields.values())))
+    columns = [FlowItem._meta.get_field(name) for name in names]
+    table, qn = FlowItem._meta.db_table, connection.ops.quote_name
+    sql = f"UPDATE {qn(table)} SET {', '.join(f'{qn(c.column)} = %s' for c in columns)} WHERE {qn('id')} = %s"  # noqa: S608
+    rows = [
+        [
+            c.get_db_prep_save(getattr(values[n], "pk", values[n]), connection)
+            for c, n in zip(columns, names, strict=True)
+        ]
+        + [pk]
+        for pk, values in fields.items()
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def flow_chunk_process(flow_id: int, chunk: int) -> None:
@@ -392,20 +495,33 @@ def flow_chunk_process(flow_id: int, chunk: int) -> None:
 def _process_items(context: _Chunk, pending: list[int]) -> None:
     flow_id = context.flow.pk
     beat = time.monotonic()
-    for pk in pending:
-        item = FlowItem.objects.filter(pk=pk, outcome=ItemOutcome.PENDING).first()
-        if item is None:
-            continue  # another worker took it meanwhile
-        try:
-            _process_item(context, item)
-        except DatabaseError:
-            raise  # the database, not the invoice: the task fails and the flow is taken over later
-        except Exception:
-            logger.exception("flow %s item %s: internal fault", context.flow.number, item.position)
-            _item_incident(item)
+    size = max(1, settings.OPENCHORUS_FLOW_BATCH_SIZE)
+    for start in range(0, len(pending), size):
+        batch = pending[start : start + size]
+        if size > 1:
+            items = list(
+                FlowItem.objects.filter(pk__in=batch, outcome=ItemOutcome.PENDING).order_by("position")
+            )
+            if items:
+                _process_batch(context, items)
+        else:
+            item = FlowItem.objects.filter(pk=batch[0], outcome=ItemOutcome.PENDING).first()
+            if item is not None:  # else another worker took it meanwhile
+                _guarded(context, item, lambda item=item: _process_item(context, item))
         if time.monotonic() - beat > HEARTBEAT_SECONDS:
             beat = time.monotonic()
             Flow.objects.filter(pk=flow_id).update(heartbeat_at=timezone.now())
+
+
+def _guarded(context: _Chunk, item: FlowItem, process) -> None:
+    """`process` (one item); an unexpected fault of ours rejects the item, not the others."""
+    try:
+        process()
+    except DatabaseError:
+        raise  # the database, not the invoice: the task fails and the flow is taken over later
+    except Exception:
+        logger.exception("flow %s item %s: internal fault", context.flow.number, item.position)
+        _item_incident(item)
 
 
 def _item_incident(item: FlowItem) -> None:

@@ -396,14 +396,26 @@ def suggestions(text: str, limit: int = 3) -> list[dict[str, Any]]:
 # --- persisting -----------------------------------------------------------------------------------
 
 
+def iban_clean(iban: str) -> str:
+    return re.sub(r"\s", "", iban or "").upper()
+
+
+def bank_accounts_of(supplier: Structure, ibans: set[str]) -> dict[str, BankAccount]:
+    """The supplier's active account each of these (clean) IBANs names, in one query."""
+    found: dict[str, BankAccount] = {}
+    for account in BankAccount.objects.filter(structure=supplier, iban__in=ibans, status="ACTIF"):
+        found.setdefault(account.iban, account)
+    return found
+
+
 def _bank_account_for(supplier: Structure, iban: str) -> BankAccount | None:
-    iban = re.sub(r"\s", "", iban or "").upper()
+    iban = iban_clean(iban)
     if not iban:
         return None
-    return BankAccount.objects.filter(structure=supplier, iban=iban, status="ACTIF").first()
+    return bank_accounts_of(supplier, {iban}).get(iban)
 
 
-def persist(
+def invoice_build(
     *,
     actor,
     supplier: Structure,
@@ -417,15 +429,20 @@ def persist(
     reading: dict[str, Any],
     recipient: Structure | None = None,
     recipient_service: StructureService | None = None,
-) -> Invoice:
-    from openchorus.audit.services import audit_event_add
-    from openchorus.invoices.counts import count_key, counts_move
+    store=None,
+    bank_account=None,
+) -> tuple[Invoice, list[InvoiceLine]]:
+    """The draft a deposited file makes and its lines, not saved. `store(data, content_type)` keeps
+    a file (default `stored_file_put`) and `bank_account(supplier, iban)` finds the supplier's
+    account (default one query): an EDI batch passes what it read for all its files at once."""
     from openchorus.invoices.services import _apply_totals, _clean_lines, author
 
+    store = store or (lambda content, content_type: stored_file_put(data=content, content_type=content_type))
+    bank_account = bank_account or _bank_account_for
     header = dict(values.header)
     iban = header.pop("iban", "")
     bic = header.pop("bic", "")
-    original = stored_file_put(data=data, content_type=PDF if data[:1024].find(b"%PDF-") >= 0 else XML)
+    original = store(data, PDF if data[:1024].find(b"%PDF-") >= 0 else XML)
     invoice = Invoice(
         supplier=supplier,
         supplier_service=supplier_service,
@@ -438,10 +455,10 @@ def persist(
         **header,
     )
     if xml is not None:
-        invoice.xml_file = original if xml is data else stored_file_put(data=xml, content_type=XML)
+        invoice.xml_file = original if xml is data else store(xml, XML)
     if source_syntax in (SourceSyntax.FACTURX, SourceSyntax.PDF):
         invoice.pdf_file = original
-    account = _bank_account_for(supplier, iban)
+    account = bank_account(supplier, iban)
     invoice.bank_account = account
     invoice.iban = account.iban if account else re.sub(r"\s", "", iban)[:34]
     invoice.bic = account.bic if account else bic
@@ -450,6 +467,32 @@ def persist(
     lines = _clean_lines(values.lines)
     if source_syntax == SourceSyntax.PDF:
         _apply_totals(invoice, lines)
+    return invoice, lines
+
+
+def deposited_event(invoice: Invoice, *, actor, channel: str, filename: str) -> dict[str, Any]:
+    """The audit event of a deposited file (`audit_event_add`'s arguments but the stream), taken
+    while the invoice is the new draft."""
+    return {
+        "actor": actor,
+        "action": "invoice:deposited",
+        "after": {
+            "number": invoice.number,
+            "status": invoice.status,
+            "channel": channel,
+            "filename": filename,
+            "files": invoice_files(invoice, attachments=False),
+        },
+    }
+
+
+def persist(*, actor, channel: str, filename: str, **build) -> Invoice:
+    """The invoice of a deposited file saved as a draft, with its lines, counter and audit event
+    (`invoice_build`'s arguments)."""
+    from openchorus.audit.services import audit_event_add
+    from openchorus.invoices.counts import count_key, counts_move
+
+    invoice, lines = invoice_build(actor=actor, channel=channel, filename=filename, **build)
     invoice.save()
     counts_move(None, count_key(invoice))
     for line in lines:
@@ -457,17 +500,9 @@ def persist(
     InvoiceLine.objects.bulk_create(lines)
     audit_event_add(
         stream=invoice_stream(invoice),
-        actor=actor,
-        action="invoice:deposited",
         obj=invoice,
         new_stream=True,
-        after={
-            "number": invoice.number,
-            "status": invoice.status,
-            "channel": channel,
-            "filename": filename,
-            "files": invoice_files(invoice, attachments=False),
-        },
+        **deposited_event(invoice, actor=actor, channel=channel, filename=filename),
     )
     return invoice
 
@@ -541,6 +576,44 @@ def examine(*, data: bytes, filename: str, syntaxes: frozenset[str] | None = Non
     return examined
 
 
+def routed(
+    examined: Examined,
+    *,
+    supplier: Structure,
+    submit: bool,
+    recipients: dict | None = None,
+    duplicates=duplicate_findings,
+) -> tuple[Invoice, list[Finding]]:
+    """duplicates → resolve recipient → the routing checks, for a file `examine` passed: the probe
+    invoice (supplier, number, date, recipient resolved) and the routing findings; raises Refused.
+    `duplicates(probe)` may answer from what a batch read at once (default: one query)."""
+    values, reading = examined.values, examined.reading
+    probe = Invoice(
+        supplier=supplier,
+        number=values.header.get("number") or "",
+        issue_date=values.header.get("issue_date"),
+    )
+    found = duplicates(probe)
+    if found:
+        raise Refused("duplicates", found)
+    probe.recipient_identifier = values.header.get("recipient_identifier") or ""
+    probe.service_code = values.header.get("service_code") or ""
+    probe.engagement_number = values.header.get("engagement_number") or ""
+    key = (probe.recipient_identifier, probe.service_code)
+    if recipients is not None and key in recipients:
+        probe.recipient, probe.recipient_service = recipients[key]
+    else:
+        probe.recipient, probe.recipient_service = resolve_recipient(*key)
+        if recipients is not None:
+            recipients[key] = (probe.recipient, probe.recipient_service)
+    routing = [*supplier_findings(probe), *recipient_findings(probe)]
+    if submit and examined.structured and any(f.fatal for f in routing):
+        raise Refused("recipient", routing)
+    if _recipient_named(routing) and examined.text:
+        reading["suggestions"] = suggestions(examined.text)
+    return probe, routing
+
+
 def record(
     examined: Examined,
     *,
@@ -557,34 +630,11 @@ def record(
     batch (identifier, service code → structure, service)."""
     outcome, values = examined.outcome, examined.values
     if outcome.refused_at or values is None:
-        return _refused(outcome)
-    structured, reading = examined.structured, examined.reading
+        return refused_outcome(outcome)
     try:
         # The counters' deltas of the new draft and its sending are written once (invoices.counts).
         with transaction.atomic(), counts_grouped():
-            probe = Invoice(
-                supplier=supplier,
-                number=values.header.get("number") or "",
-                issue_date=values.header.get("issue_date"),
-            )
-            duplicates = duplicate_findings(probe)
-            if duplicates:
-                raise Refused("duplicates", duplicates)
-            probe.recipient_identifier = values.header.get("recipient_identifier") or ""
-            probe.service_code = values.header.get("service_code") or ""
-            probe.engagement_number = values.header.get("engagement_number") or ""
-            key = (probe.recipient_identifier, probe.service_code)
-            if recipients is not None and key in recipients:
-                probe.recipient, probe.recipient_service = recipients[key]
-            else:
-                probe.recipient, probe.recipient_service = resolve_recipient(*key)
-                if recipients is not None:
-                    recipients[key] = (probe.recipient, probe.recipient_service)
-            routing = [*supplier_findings(probe), *recipient_findings(probe)]
-            if submit and structured and any(f.fatal for f in routing):
-                raise Refused("recipient", routing)
-            if _recipient_named(routing) and examined.text:
-                reading["suggestions"] = suggestions(examined.text)
+            probe, routing = routed(examined, supplier=supplier, submit=submit, recipients=recipients)
             invoice = persist(
                 actor=actor,
                 supplier=supplier,
@@ -595,21 +645,16 @@ def record(
                 data=data,
                 filename=outcome.filename,
                 xml=examined.xml,
-                reading=reading,
+                reading=examined.reading,
                 recipient=probe.recipient,
                 recipient_service=probe.recipient_service,
             )
             outcome.findings += routing
-            if submit and structured:
+            if submit and examined.structured:
                 invoice = invoice_submit(actor=actor, invoice=invoice, checked=True)
         outcome.invoice = invoice
-    except Refused as refusal:
-        outcome.refused_at, outcome.findings = refusal.step, refusal.findings
-    except InvoiceRefused as refusal:
-        outcome.refused_at, outcome.findings = "route", refusal.findings
-    except ApplicationError as error:  # e.g. more lines than a record holds
-        message = str(error.message)
-        outcome.refused_at, outcome.findings = "persist", [_fatal("DEPOT-REFUS", message, message)]
+    except (Refused, ApplicationError) as error:
+        refusal_note(outcome, error)
     except IntegrityError:  # the same number sent at the same moment by another deposit
         outcome.refused_at = "duplicates"
         outcome.findings = duplicate_findings(
@@ -619,10 +664,21 @@ def record(
                 issue_date=values.header.get("issue_date"),
             )
         ) or [_fatal("INV-5-DOUBLON", "Numéro de facture déjà utilisé.", "Invoice number already used.")]
-    return _refused(outcome)
+    return refused_outcome(outcome)
 
 
-def _refused(outcome: DepositOutcome) -> DepositOutcome:
+def refusal_note(outcome: DepositOutcome, error: Refused | ApplicationError) -> None:
+    """Write on `outcome` the step that refused the file and why."""
+    if isinstance(error, Refused):
+        outcome.refused_at, outcome.findings = error.step, error.findings
+    elif isinstance(error, InvoiceRefused):
+        outcome.refused_at, outcome.findings = "route", error.findings
+    else:  # e.g. more lines than a record holds
+        message = str(error.message)
+        outcome.refused_at, outcome.findings = "persist", [_fatal("DEPOT-REFUS", message, message)]
+
+
+def refused_outcome(outcome: DepositOutcome) -> DepositOutcome:
     if outcome.invoice is None:
         outcome.findings = outcome.findings or [
             _fatal("DEPOT-REFUS", "Le fichier est refusé.", "The file is refused.")

@@ -408,35 +408,43 @@ def invoice_submit(*, actor, invoice: Invoice, checked: bool = False) -> Invoice
                 )
                 .get(pk=invoice.pk)
             )
-        party = Party.PLATFORM if actor is None else Party.SUPPLIER
-        _mandate_check(invoice)
-        if not checked:
-            if actor is not None:
-                _require(actor, invoice, "submit")
-            _route_fields(invoice)
-            findings = invoice_findings(invoice)
-            if any(f.fatal for f in findings):
-                raise InvoiceRefused(findings)
-        files = _write_files(invoice)
-        for name, value in files.items():
-            setattr(invoice, name, value)
-        hashes = invoice_files(invoice, attachments=not checked)
-        invoice_transition(
-            invoice=invoice,
-            target=InvoiceStatus.DEPOSITED,
-            actor=actor,
-            party=party,
-            files=hashes,
-            submitted_at=timezone.now(),
-            recipient=invoice.recipient,
-            recipient_service=invoice.recipient_service,
-            year=invoice.year,
-            reading={},
-            **files,
-        )
+        deposit, route = invoice_submission(actor=actor, invoice=invoice, checked=checked)
+        invoice_transition(invoice=invoice, **deposit)
         if invoice.pdf_pending:
             _pdf_render_on_commit(invoice)
-        return invoice_route(invoice=invoice, files=hashes)
+        return invoice_transition(invoice=invoice, **route)
+
+
+def invoice_submission(*, actor, invoice: Invoice, checked: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What sending a draft is, checks first (`checked` as for `invoice_submit`): the platform's
+    files set on the instance, and the two transitions as `invoice_transition`'s arguments, Déposée
+    then the routing. An EDI batch applies them to invoices it then writes in bulk."""
+    party = Party.PLATFORM if actor is None else Party.SUPPLIER
+    _mandate_check(invoice)
+    if not checked:
+        if actor is not None:
+            _require(actor, invoice, "submit")
+        _route_fields(invoice)
+        findings = invoice_findings(invoice)
+        if any(f.fatal for f in findings):
+            raise InvoiceRefused(findings)
+    files = _write_files(invoice)
+    for name, value in files.items():
+        setattr(invoice, name, value)
+    hashes = invoice_files(invoice, attachments=not checked)
+    deposit = {
+        "target": InvoiceStatus.DEPOSITED,
+        "actor": actor,
+        "party": party,
+        "files": hashes,
+        "submitted_at": timezone.now(),
+        "recipient": invoice.recipient,
+        "recipient_service": invoice.recipient_service,
+        "year": invoice.year,
+        "reading": {},
+        **files,
+    }
+    return deposit, _route(hashes)
 
 
 def _routing_findings(invoice: Invoice) -> list[Finding]:
@@ -445,9 +453,11 @@ def _routing_findings(invoice: Invoice) -> list[Finding]:
 
 def invoice_route(*, invoice: Invoice, files: dict[str, str] | None = None) -> Invoice:
     """Make a deposited invoice available to its recipient structure and service (INV-6)."""
-    return invoice_transition(
-        files=files, invoice=invoice, target=InvoiceStatus.AVAILABLE, actor=None, party=Party.PLATFORM
-    )
+    return invoice_transition(invoice=invoice, **_route(files))
+
+
+def _route(files: dict[str, str] | None) -> dict[str, Any]:
+    return {"files": files, "target": InvoiceStatus.AVAILABLE, "actor": None, "party": Party.PLATFORM}
 
 
 # --- answers to the recipient (LIF-3, LIF-4, LIF-5) -------------------------------------------

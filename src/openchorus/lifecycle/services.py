@@ -12,12 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from openchorus.audit.services import audit_event_add
+from openchorus.audit.services import AuditBatch, audit_event_add
 from openchorus.core.errors import ApplicationError
 from openchorus.invoices.counts import counted, counts_move
 from openchorus.invoices.models import Invoice
@@ -37,10 +40,15 @@ def invoice_stream(invoice: Invoice) -> str:
 def invoice_files(invoice: Invoice, *, attachments: bool = True) -> dict[str, str]:
     """The SHA-256 of each file of the invoice, as the audit trail records them (`attachments`
     False for an invoice that cannot have any yet: one just created)."""
+    # The records themselves, not their ids: an EDI batch's invoice holds its files before they
+    # are inserted (ingestion.bulk); a NULL key reads nothing.
     files = {
-        "original": invoice.original_file.sha256 if invoice.original_file_id else "",
-        "xml": invoice.xml_file.sha256 if invoice.xml_file_id else "",
-        "pdf": invoice.pdf_file.sha256 if invoice.pdf_file_id else "",
+        name: stored.sha256 if stored is not None else ""
+        for name, stored in (
+            ("original", invoice.original_file),
+            ("xml", invoice.xml_file),
+            ("pdf", invoice.pdf_file),
+        )
     }
     for attachment in invoice.attachments.select_related("stored") if attachments else ():
         files[f"attachment:{attachment.filename}"] = attachment.stored.sha256
@@ -51,20 +59,8 @@ def _actor_label(actor) -> str:
     return getattr(actor, "email", "") or "plateforme"
 
 
-def invoice_transition(
-    *,
-    invoice: Invoice,
-    target: str,
-    actor,
-    party: Party,
-    comment: str = "",
-    motif: str = "",
-    files: dict[str, str] | None = None,
-    **changes,
-) -> Invoice:
-    """Move `invoice` to `target`; `changes` are other fields written by the same UPDATE; `files`
-    the invoice's file hashes when the caller has them (else they are read)."""
-    source = invoice.status
+def _rule_check(invoice: Invoice, source: str, target: str, party: Party, comment: str, motif: str) -> None:
+    """The table's verdict on this transition: raises when it is not allowed as asked."""
     rule = transition_for(source, target)
     if rule is None or party not in rule.parties:
         raise ApplicationError(
@@ -89,22 +85,49 @@ def invoice_transition(
             % {"motifs": ", ".join(str(m) for m in motifs.values())},
             field="motif",
         )
-    # Every refusal is raised before the transaction's block and a conflict after it, so a caller's
-    # own transaction stays usable; the writes need no savepoint of their own.
-    now = timezone.now()
+
+
+def _with_supplier_status(invoice: Invoice, target: str, changes: dict) -> dict:
+    """The fields a transition writes besides the status: the caller's, and the status the
+    supplier sees (LIF-6)."""
     hidden = (
         target == InvoiceStatus.PAYMENT_ORDERED
         and invoice.recipient_id
         and invoice.recipient.payment_status_hidden
     )
     changes.setdefault("supplier_status", invoice.supplier_status if hidden else target)
+    return changes
+
+
+def invoice_transition(
+    *,
+    invoice: Invoice,
+    target: str,
+    actor,
+    party: Party,
+    comment: str = "",
+    motif: str = "",
+    files: dict[str, str] | None = None,
+    **changes,
+) -> Invoice:
+    """Move `invoice` to `target`; `changes` are other fields written by the same UPDATE; `files`
+    the invoice's file hashes when the caller has them (else they are read)."""
+    source = invoice.status
+    # Every refusal is raised before the transaction's block and a conflict after it, so a caller's
+    # own transaction stays usable; the writes need no savepoint of their own.
+    _rule_check(invoice, source, target, party, comment, motif)
+    now = timezone.now()
+    changes = _with_supplier_status(invoice, target, changes)
     counter = counted(invoice)
     with transaction.atomic(savepoint=False):
         updated = Invoice.objects.filter(pk=invoice.pk, status=source).update(
             status=target, status_changed_at=now, updated_at=now, **changes
         )
         if updated:
-            _record(invoice, source, target, now, actor, comment, motif, files, changes)
+            step = _applied(invoice, source, target, now, actor, comment, motif, files, changes)
+            _history(step).save()
+            audit_event_add(stream=invoice_stream(invoice), **_event(step))
+            _notify(invoice, target, source)
             counts_move(counter, counted(invoice))  # the dashboard's counters (invoices.counts)
     if updated == 0:
         raise ApplicationError(
@@ -115,37 +138,101 @@ def invoice_transition(
     return invoice
 
 
-def _record(invoice, source, target, now, actor, comment, motif, files, changes) -> None:
-    """The effects of a transition: the instance, the history row, the audit event, notices."""
+@dataclass
+class Transitioned:
+    """One transition made: what its history row and audit event are written from."""
+
+    invoice: Invoice
+    source: str
+    target: str
+    at: datetime
+    actor: Any
+    comment: str
+    motif: str
+    files: dict[str, str] | None
+
+
+def _applied(invoice, source, target, now, actor, comment, motif, files, changes) -> Transitioned:
+    """The transition on the instance: its status, the time and the other fields written."""
     invoice.status, invoice.status_changed_at = target, now
     for name, value in changes.items():
         setattr(invoice, name, value)
-    InvoiceStatusChange.objects.create(
+    return Transitioned(invoice, source, target, now, actor, comment, motif, files)
+
+
+def _history(step: Transitioned) -> InvoiceStatusChange:
+    invoice, actor = step.invoice, step.actor
+    return InvoiceStatusChange(
         invoice=invoice,
-        from_status=source,
-        to_status=target,
+        from_status=step.source,
+        to_status=step.target,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=_actor_label(actor),
-        at=now,
-        comment=comment,
-        motif=motif,
+        at=step.at,
+        comment=step.comment,
+        motif=step.motif,
         recipient_id=invoice.recipient_id,
         recipient_service_id=invoice.recipient_service_id,
     )
-    audit_event_add(
-        stream=invoice_stream(invoice),
-        actor=actor,
-        action=f"status:{target}",
-        obj=invoice,
-        before={"status": source},
-        after={
-            "status": str(target),
-            "comment": comment,
-            "motif": motif,
-            "files": invoice_files(invoice) if files is None else files,
+
+
+def _event(step: Transitioned) -> dict[str, Any]:
+    """The audit event of a transition (`audit_event_add`'s arguments but the stream)."""
+    invoice = step.invoice
+    return {
+        "actor": step.actor,
+        "action": f"status:{step.target}",
+        "obj": invoice,
+        "before": {"status": step.source},
+        "after": {
+            "status": str(step.target),
+            "comment": step.comment,
+            "motif": step.motif,
+            "files": invoice_files(invoice) if step.files is None else step.files,
         },
-    )
-    _notify(invoice, target)
+    }
+
+
+def invoice_transition_apply(
+    *,
+    invoice: Invoice,
+    target: str,
+    actor,
+    party: Party,
+    comment: str = "",
+    motif: str = "",
+    files: dict[str, str] | None = None,
+    **changes,
+) -> Transitioned:
+    """`invoice_transition` for an invoice not inserted yet (an EDI batch writes its invoices in
+    bulk): the same rule and the same fields, set on the instance only. Once the invoices are
+    inserted, `transitions_record` writes the history and audit events of the transitions returned
+    and `transitions_notify` queues their notices. The counters are the caller's (the invoice is
+    counted once, in its final status)."""
+    source = invoice.status
+    _rule_check(invoice, source, target, party, comment, motif)
+    changes = _with_supplier_status(invoice, target, changes)
+    return _applied(invoice, source, target, timezone.now(), actor, comment, motif, files, changes)
+
+
+def transitions_record(steps: list[Transitioned], audit: AuditBatch) -> None:
+    """The history rows of transitions made by `invoice_transition_apply` (one statement) and their
+    audit events, added to `audit` (written by the caller with the invoices' other events)."""
+    InvoiceStatusChange.objects.bulk_create([_history(step) for step in steps])
+    for step in steps:
+        audit.add(stream=invoice_stream(step.invoice), **_event(step))
+
+
+def transitions_notify(steps: list[Transitioned]) -> None:
+    """The notices of recorded transitions, as `invoice_transition` queues them: each told of the
+    invoice as that transition left it (its status and time; `steps` in the order they were made,
+    so each invoice ends as its last one left it)."""
+    from openchorus.connections.webhooks import webhook_deliveries_grouped
+
+    with webhook_deliveries_grouped():
+        for step in steps:
+            step.invoice.status, step.invoice.status_changed_at = step.target, step.at
+            _notify(step.invoice, step.target, step.source)
 
 
 # --- the recipient's side -----------------------------------------------------------------------
@@ -266,7 +353,7 @@ def feed_notifications_grouped() -> Iterator[None]:
         _grouped.reset(token)
 
 
-def _notify(invoice: Invoice, target: str) -> None:
+def _notify(invoice: Invoice, target: str, source: str | None = None) -> None:
     """Who is told is worked out by a task once the change is committed (`lifecycle.tasks`), so a
     transition costs the request one queued row, not the lookups of everyone concerned. Nobody is
     told of Déposée (the invoice is on its way to Mise à disposition)."""
@@ -275,7 +362,7 @@ def _notify(invoice: Invoice, target: str) -> None:
         transaction.on_commit(lambda: invoice_notify.enqueue(invoice_id=pk, target=status))
     from openchorus.connections.webhooks import enqueue_invoice_event  # BYD-3 webhooks
 
-    enqueue_invoice_event(invoice, target)
+    enqueue_invoice_event(invoice, target, source)
 
 
 __all__ = [
@@ -284,6 +371,7 @@ __all__ = [
     "invoice_process",
     "invoice_stream",
     "invoice_transition",
+    "invoice_transition_apply",
     "processing_choices",
     "reform_code",
     "supplier_visible_status",
