@@ -1,7 +1,7 @@
 """The API under load (issue 8): 20 concurrent clients against gunicorn + PostgreSQL.
 
     DATABASE_URL=postgres://postgres@/bench?host=/tmp/pg-h6&port=55461 \\
-        .venv/bin/python bench/api_load.py [--clients 20] [--duration 30] [--workers 4] [--threads 4]
+        .venv/bin/python bench/api_load.py [--clients 20] [--duration 30] [--workers nproc] [--threads 8]
 
 Prepares the database of DATABASE_URL (PostgreSQL; the 1,000,000-invoice database that
 bench/invoice_deposit.py builds is the intended one, `--invoices N` builds it when it holds fewer):
@@ -372,8 +372,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--duration", type=float, default=30, help="seconds per operation")
     parser.add_argument("--warmup", type=float, default=5, help="seconds of consulter first, not counted")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (2 × cores)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 2, help="gunicorn worker processes (one per core)"
+    )
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
     parser.add_argument("--port", type=int, default=8731)
     parser.add_argument("--invoices", type=int, default=1_000_000, help="build up to this many if fewer")
     parser.add_argument("--operations", default="consulter,soumettre,rechercher")

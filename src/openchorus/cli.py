@@ -58,7 +58,7 @@ def serve(argv: list[str]) -> int:
         [
             python, "-m", "gunicorn", "openchorus.config.wsgi",
             "--bind", f"{args.host}:{args.port}",
-            "--workers", str(args.workers), "--threads", "4",
+            "--workers", str(args.workers), "--threads", "8",
             "--access-logfile", "-",
         ]
     )  # fmt: skip

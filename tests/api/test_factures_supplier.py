@@ -418,6 +418,27 @@ def test_consulter_fournisseur_reads_in_five_statements(call, s, supplier, djang
     assert facture["fournisseur"]["raisonSocialeFournisseur"] == s.supplier.legal_name
 
 
+def test_soumettre_writes_the_counters_once_just_before_the_commit(call, s, supplier):
+    """The counter row of a supplier and author is shared by all its invoices: its lock must last
+    only from the last write to the commit, or parallel clients queue behind each other (perf.md)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from openchorus.invoices.counts import counts_recounted, counts_stored
+
+    with CaptureQueriesContext(connection) as queries:
+        _submitted(call, s, supplier)
+    writes = [
+        q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    counters = [i for i, sql in enumerate(writes) if "invoices_invoicecount" in sql]
+    invoice_writes = [
+        i for i, sql in enumerate(writes) if any(t in sql for t in ('invoices_invoice"', "audit_auditevent"))
+    ]
+    assert len(counters) == 1 and counters[0] > max(invoice_writes)
+    assert counts_stored() == counts_recounted()
+
+
 def test_consulter_historique_lists_the_statuses_the_supplier_sees(call, s, supplier):
     sent_id = _submitted(call, s, supplier)["identifiantFactureCPP"]
     answer = call("factures/v1/consulter/historique", {"idFacture": sent_id}, tenant=supplier).json()

@@ -31,7 +31,7 @@ from openchorus.invoices.checks import (
     resolve_recipient,
     supplier_findings,
 )
-from openchorus.invoices.counts import counted, counts_move
+from openchorus.invoices.counts import counted, counts_grouped, counts_move
 from openchorus.invoices.documents import document_from_record
 from openchorus.invoices.enums import Channel
 from openchorus.invoices.models import PDF_PENDING, Invoice, InvoiceAttachment, InvoiceLine
@@ -398,8 +398,10 @@ def invoice_submit(*, actor, invoice: Invoice, checked: bool = False) -> Invoice
     `checked` is for the deposit pipeline, which has, in the same transaction, checked the actor's
     right, judged the very file, resolved the recipient, run the routing checks and created the
     invoice: the instance it passes is used as it is (its row, just inserted, is ours alone).
+    The counters' changes are written once, at the end (`counts_grouped`): a counter row is shared
+    by every invoice of a supplier and author, and its lock lasts until the commit.
     """
-    with transaction.atomic():
+    with transaction.atomic(), counts_grouped():
         if not checked:
             invoice = (
                 Invoice.objects.select_for_update(of=("self",))
