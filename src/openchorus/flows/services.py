@@ -429,11 +429,8 @@ def _write_batch(chunk: _Chunk, items: list[FlowItem], examined: list[Examined |
     )  # on PostgreSQL the rows stay locked: another worker's claim waits, then finds them concluded
     if claimed != len(items):
         raise _Taken
-    ready = [
-        (e, bytes(item.content or b""))
-        for item, e in zip(items, examined, strict=True)
-        if e and bulk_ready(e)
-    ]
+    bulk = [e is not None and bulk_ready(e) for e in examined]
+    ready = [(e, bytes(item.content or b"")) for item, e, b in zip(items, examined, bulk, strict=True) if b]
     written = iter(
         record_many(
             ready,
@@ -447,8 +444,8 @@ def _write_batch(chunk: _Chunk, items: list[FlowItem], examined: list[Examined |
     )
     _items_conclude(
         {
-            item.pk: _item_fields(item, next(written) if e and bulk_ready(e) else _record(chunk, item, e))
-            for item, e in zip(items, examined, strict=True)
+            item.pk: _item_fields(item, next(written) if b else _record(chunk, item, e))
+            for item, e, b in zip(items, examined, bulk, strict=True)
         }
     )
 

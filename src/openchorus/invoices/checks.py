@@ -297,12 +297,15 @@ def supplier_findings(invoice: Invoice) -> list[Finding]:
     ]
 
 
+def _sent_by(supplier_id: int):
+    """The invoices a number is taken by (INV-5): the supplier's, drafts aside."""
+    return Invoice.objects.filter(supplier_id=supplier_id).exclude(status=InvoiceStatus.DRAFT)
+
+
 def duplicate_findings(invoice: Invoice) -> list[Finding]:
     if not invoice.number or invoice.issue_date is None:
         return []
-    others = Invoice.objects.filter(
-        supplier_id=invoice.supplier_id, year=invoice.issue_date.year, number=invoice.number
-    ).exclude(status=InvoiceStatus.DRAFT)
+    others = _sent_by(invoice.supplier_id).filter(year=invoice.issue_date.year, number=invoice.number)
     if invoice.pk:
         others = others.exclude(pk=invoice.pk)
     if not others.exists():
@@ -318,16 +321,10 @@ def numbers_taken(supplier_id: int, keys: Iterable[tuple[int, str]]) -> set[tupl
         return set()
     # Years and numbers as two lists (the unique index's columns): a hundred (year AND number)
     # alternatives cost more to build than the few extra rows this may read.
-    taken = (
-        Invoice.objects.filter(
-            supplier_id=supplier_id,
-            year__in={year for year, _ in keys},
-            number__in={number for _, number in keys},
-        )
-        .exclude(status=InvoiceStatus.DRAFT)
-        .values_list("year", "number")
+    taken = _sent_by(supplier_id).filter(
+        year__in={year for year, _ in keys}, number__in={number for _, number in keys}
     )
-    return set(taken) & keys
+    return set(taken.values_list("year", "number")) & keys
 
 
 def duplicate_finding(number: str, year: int) -> Finding:
